@@ -1,0 +1,155 @@
+package ecs
+
+import (
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/localaws/ecsemu/internal/clone"
+)
+
+// launchParams is what RunTask and the service scheduler have in common
+// when they create a task.
+type launchParams struct {
+	cluster          *types.Cluster
+	definition       *types.TaskDefinition
+	launchType       types.LaunchType
+	capacityProvider string
+	network          *types.NetworkConfiguration
+	overrides        *types.TaskOverride
+	group, startedBy string
+	serviceARN       string
+	tags             []types.Tag
+	enableExec       bool
+}
+
+// launchTask creates a task in PROVISIONING with desiredStatus RUNNING; the
+// reconciler takes it from there. Callers hold the lock.
+func (s *Store) launchTask(p launchParams) *Task {
+	id := s.ids.TaskID()
+	cluster := deref(p.cluster.ClusterName)
+	arn := taskARN(s.region, s.account, cluster, id)
+	td := p.definition
+	t := &Task{ServiceARN: p.serviceARN, Definition: clone.Of(*td), ContainerIDs: map[string]string{}}
+	t.Task = types.Task{
+		TaskArn:               ptr(arn),
+		ClusterArn:            p.cluster.ClusterArn,
+		TaskDefinitionArn:     td.TaskDefinitionArn,
+		Group:                 ptr(p.group),
+		LaunchType:            p.launchType,
+		LastStatus:            ptr("PROVISIONING"),
+		DesiredStatus:         ptr("RUNNING"),
+		CreatedAt:             s.timestamp(),
+		Version:               1,
+		HealthStatus:          types.HealthStatusUnknown,
+		Cpu:                   taskSize(td.Cpu, p.overrides, func(o *types.TaskOverride) *string { return o.Cpu }, td, cpuOf),
+		Memory:                taskSize(td.Memory, p.overrides, func(o *types.TaskOverride) *string { return o.Memory }, td, memoryOf),
+		Overrides:             taskOverrides(p.overrides),
+		AvailabilityZone:      ptr(s.region + "a"),
+		Connectivity:          types.ConnectivityConnected,
+		EnableExecuteCommand:  p.enableExec,
+		Attributes:            []types.Attribute{},
+		InferenceAccelerators: []types.InferenceAccelerator{},
+		Tags:                  nonNil(clone.Of(p.tags)),
+	}
+	if p.startedBy != "" {
+		t.StartedBy = ptr(p.startedBy)
+	}
+	if p.capacityProvider != "" {
+		t.CapacityProviderName = ptr(p.capacityProvider)
+	}
+	if p.launchType == types.LaunchTypeFargate {
+		t.PlatformVersion, t.PlatformFamily = ptr("1.4.0"), ptr("Linux")
+		t.EphemeralStorage = &types.EphemeralStorage{SizeInGiB: 20}
+		t.FargateEphemeralStorage = &types.TaskEphemeralStorage{SizeInGiB: 20}
+	}
+	attachmentID := s.ids.UUID()
+	if td.NetworkMode == types.NetworkModeAwsvpc {
+		t.Attachments = []types.Attachment{eniAttachment(attachmentID, p.network)}
+	} else {
+		t.Attachments = []types.Attachment{}
+	}
+	for _, cd := range td.ContainerDefinitions {
+		t.Containers = append(t.Containers, s.newContainer(t, cd, cluster, id, attachmentID))
+	}
+	s.tasks[arn] = t
+	s.setTags(arn, p.tags)
+	s.changed(ChangeTask, arn)
+	return t
+}
+
+func (s *Store) newContainer(t *Task, cd types.ContainerDefinition, cluster, taskID, attachmentID string) types.Container {
+	c := types.Container{
+		ContainerArn:      ptr(containerARN(s.region, s.account, cluster, taskID, s.ids.UUID())),
+		TaskArn:           t.TaskArn,
+		Name:              cd.Name,
+		Image:             cd.Image,
+		LastStatus:        ptr("PENDING"),
+		HealthStatus:      types.HealthStatusUnknown,
+		Cpu:               ptr(strconv.Itoa(int(cd.Cpu))),
+		NetworkBindings:   []types.NetworkBinding{},
+		NetworkInterfaces: []types.NetworkInterface{},
+	}
+	if cd.Memory != nil {
+		c.Memory = ptr(strconv.Itoa(int(*cd.Memory)))
+	}
+	if cd.MemoryReservation != nil {
+		c.MemoryReservation = ptr(strconv.Itoa(int(*cd.MemoryReservation)))
+	}
+	if t.Definition.NetworkMode == types.NetworkModeAwsvpc {
+		c.NetworkInterfaces = []types.NetworkInterface{{AttachmentId: ptr(attachmentID)}}
+	}
+	return c
+}
+
+// eniAttachment is the awsvpc network interface a task shows before its
+// address is known; the reconciler fills in the address when it has one.
+func eniAttachment(id string, nc *types.NetworkConfiguration) types.Attachment {
+	subnet := ""
+	if nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
+		subnet = nc.AwsvpcConfiguration.Subnets[0]
+	}
+	return types.Attachment{
+		Id:      ptr(id),
+		Type:    ptr("ElasticNetworkInterface"),
+		Status:  ptr("PRECREATED"),
+		Details: []types.KeyValuePair{{Name: ptr("subnetId"), Value: ptr(subnet)}},
+	}
+}
+
+func taskOverrides(o *types.TaskOverride) *types.TaskOverride {
+	if o == nil {
+		return &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{}, InferenceAcceleratorOverrides: []types.InferenceAcceleratorOverride{}}
+	}
+	v := clone.Of(*o)
+	v.ContainerOverrides = nonNil(v.ContainerOverrides)
+	v.InferenceAcceleratorOverrides = nonNil(v.InferenceAcceleratorOverrides)
+	return &v
+}
+
+// taskSize picks the task-level cpu or memory: the override, the task
+// definition's value, or the sum over containers.
+func taskSize(def *string, o *types.TaskOverride, get func(*types.TaskOverride) *string, td *types.TaskDefinition, sum func(types.ContainerDefinition) int32) *string {
+	if o != nil && get(o) != nil {
+		return ptr(*get(o))
+	}
+	if def != nil {
+		return ptr(*def)
+	}
+	var total int32
+	for _, c := range td.ContainerDefinitions {
+		total += sum(c)
+	}
+	if total == 0 {
+		return nil
+	}
+	return ptr(strconv.Itoa(int(total)))
+}
+
+func cpuOf(c types.ContainerDefinition) int32 { return c.Cpu }
+
+func memoryOf(c types.ContainerDefinition) int32 {
+	if c.Memory != nil {
+		return *c.Memory
+	}
+	return deref(c.MemoryReservation)
+}

@@ -1,0 +1,480 @@
+package ecs
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/localaws/ecsemu/internal/clone"
+)
+
+func (s *Store) CreateService(_ context.Context, in *ecs.CreateServiceInput) (*ecs.CreateServiceOutput, error) {
+	if err := validateCreateService(in); err != nil {
+		return nil, err
+	}
+	unlock := s.lock()
+	defer unlock()
+	cluster, err := s.activeCluster(in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	arn := serviceARN(s.region, s.account, *cluster.ClusterName, *in.ServiceName)
+	if existing := s.services[arn]; existing != nil && deref(existing.Status) != "INACTIVE" {
+		if in.ClientToken != nil && existing.ClientToken == *in.ClientToken {
+			return &ecs.CreateServiceOutput{Service: ptr(s.serviceView(existing, true))}, nil
+		}
+		return nil, errInvalidParameter("Creation of service was not idempotent.")
+	}
+	svc, err := s.newService(cluster, arn, in)
+	if err != nil {
+		return nil, err
+	}
+	s.services[arn] = svc
+	s.setTags(arn, in.Tags)
+	s.changed(ChangeService, arn)
+	return &ecs.CreateServiceOutput{Service: ptr(s.serviceView(svc, true))}, nil
+}
+
+func validateCreateService(in *ecs.CreateServiceInput) error {
+	if in.ServiceName == nil {
+		return errInvalidParameter("serviceName can not be blank.")
+	}
+	if err := validName(*in.ServiceName, "Service name"); err != nil {
+		return err
+	}
+	if in.ClientToken != nil && len(*in.ClientToken) > 36 {
+		return errInvalidParameter("clientToken can have at most 36 characters.")
+	}
+	if err := validEnum(in.SchedulingStrategy, "schedulingStrategy"); err != nil {
+		return err
+	}
+	if in.SchedulingStrategy != types.SchedulingStrategyDaemon && in.DesiredCount == nil {
+		return errInvalidParameter("The desired count must be specified for a service with the REPLICA scheduling strategy.")
+	}
+	if in.DesiredCount != nil && *in.DesiredCount < 0 {
+		return errInvalidParameter("desiredCount must be greater than or equal to 0.")
+	}
+	if err := validGracePeriod(in.HealthCheckGracePeriodSeconds); err != nil {
+		return err
+	}
+	if in.DeploymentController != nil && in.DeploymentController.Type != "" && in.DeploymentController.Type != types.DeploymentControllerTypeEcs {
+		return &types.UnsupportedFeatureException{Message: ptr("The emulator supports only the ECS deployment controller.")}
+	}
+	if err := validDeploymentConfiguration(in.DeploymentConfiguration); err != nil {
+		return err
+	}
+	return validTags(in.Tags)
+}
+
+func validGracePeriod(p *int32) error {
+	if p != nil && *p < 0 {
+		return errInvalidParameter("healthCheckGracePeriodSeconds must be between 0 and 2147483647.")
+	}
+	return nil
+}
+
+func validDeploymentConfiguration(dc *types.DeploymentConfiguration) error {
+	if dc == nil {
+		return nil
+	}
+	if dc.MinimumHealthyPercent != nil && (*dc.MinimumHealthyPercent < 0 || *dc.MinimumHealthyPercent > 100) {
+		return errInvalidParameter("minimumHealthyPercent must be between 0 and 100.")
+	}
+	if dc.MaximumPercent != nil && *dc.MaximumPercent < 0 {
+		return errInvalidParameter("maximumPercent must be greater than or equal to 0.")
+	}
+	if dc.MinimumHealthyPercent != nil && dc.MaximumPercent != nil && *dc.MaximumPercent < *dc.MinimumHealthyPercent {
+		return errInvalidParameter("maximumPercent must be greater than or equal to minimumHealthyPercent.")
+	}
+	return validEnum(dc.Strategy, "deploymentConfiguration.strategy")
+}
+
+// newService builds a service with ECS's defaults (spec §3.2.3) and its
+// first deployment. Callers hold the lock.
+func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateServiceInput) (*Service, error) {
+	td, err := s.usableTaskDefinition(in.TaskDefinition)
+	if err != nil {
+		return nil, err
+	}
+	lt, _, err := resolveLaunchType(cluster, in.LaunchType, in.CapacityProviderStrategy)
+	if err != nil {
+		return nil, err
+	}
+	if err := validNetwork(td, lt, in.NetworkConfiguration); err != nil {
+		return nil, err
+	}
+	if err := validLoadBalancers(td, in.LoadBalancers); err != nil {
+		return nil, err
+	}
+	strategy := in.SchedulingStrategy
+	if strategy == "" {
+		strategy = types.SchedulingStrategyReplica
+	}
+	if strategy == types.SchedulingStrategyDaemon && lt == types.LaunchTypeFargate {
+		return nil, errInvalidParameter("The daemon scheduling strategy does not support the FARGATE launch type.")
+	}
+	svc := &Service{ClientToken: deref(in.ClientToken)}
+	svc.Service = types.Service{
+		ServiceArn:                    ptr(arn),
+		ServiceName:                   in.ServiceName,
+		ClusterArn:                    cluster.ClusterArn,
+		Status:                        ptr("ACTIVE"),
+		TaskDefinition:                td.TaskDefinitionArn,
+		DesiredCount:                  deref(in.DesiredCount),
+		LaunchType:                    launchTypeOf(in.LaunchType, in.CapacityProviderStrategy, lt),
+		CapacityProviderStrategy:      clone.Of(in.CapacityProviderStrategy),
+		DeploymentConfiguration:       deploymentConfiguration(in.DeploymentConfiguration, strategy),
+		DeploymentController:          &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},
+		NetworkConfiguration:          clone.Of(in.NetworkConfiguration),
+		LoadBalancers:                 nonNil(clone.Of(in.LoadBalancers)),
+		ServiceRegistries:             nonNil(clone.Of(in.ServiceRegistries)),
+		HealthCheckGracePeriodSeconds: clone.Of(in.HealthCheckGracePeriodSeconds),
+		PlacementConstraints:          nonNil(clone.Of(in.PlacementConstraints)),
+		PlacementStrategy:             nonNil(clone.Of(in.PlacementStrategy)),
+		SchedulingStrategy:            strategy,
+		PropagateTags:                 orDefault(in.PropagateTags, types.PropagateTagsNone),
+		EnableECSManagedTags:          in.EnableECSManagedTags,
+		EnableExecuteCommand:          in.EnableExecuteCommand,
+		AvailabilityZoneRebalancing:   orDefault(in.AvailabilityZoneRebalancing, types.AvailabilityZoneRebalancingEnabled),
+		RoleArn:                       ptr("arn:aws:iam::" + s.account + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"),
+		CreatedAt:                     s.timestamp(),
+		CreatedBy:                     ptr(s.rootPrincipal()),
+		Events:                        []types.ServiceEvent{},
+		Deployments:                   []types.Deployment{},
+	}
+	if lt == types.LaunchTypeFargate {
+		svc.PlatformVersion = orDefault(in.PlatformVersion, ptr("LATEST"))
+		svc.PlatformFamily = ptr("Linux")
+	}
+	if strategy == types.SchedulingStrategyDaemon {
+		svc.DesiredCount = 0 // no container instances to place daemon tasks on
+	}
+	s.startDeployment(svc, td)
+	return svc, nil
+}
+
+func launchTypeOf(asked types.LaunchType, strategy []types.CapacityProviderStrategyItem, resolved types.LaunchType) types.LaunchType {
+	if asked == "" && len(strategy) > 0 {
+		return "" // services with a strategy report no launch type
+	}
+	return resolved
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// deploymentConfiguration fills in ECS's defaults: 200/100 for REPLICA,
+// 100/0 for DAEMON, circuit breaker off, rolling strategy.
+func deploymentConfiguration(in *types.DeploymentConfiguration, strategy types.SchedulingStrategy) *types.DeploymentConfiguration {
+	dc := &types.DeploymentConfiguration{}
+	if in != nil {
+		dc = clone.Of(in)
+	}
+	maxDef, minDef := int32(200), int32(100)
+	if strategy == types.SchedulingStrategyDaemon {
+		maxDef, minDef = 100, 0
+	}
+	dc.MaximumPercent = defaultInt(dc.MaximumPercent, maxDef)
+	dc.MinimumHealthyPercent = defaultInt(dc.MinimumHealthyPercent, minDef)
+	if dc.DeploymentCircuitBreaker == nil {
+		dc.DeploymentCircuitBreaker = &types.DeploymentCircuitBreaker{}
+	}
+	dc.Strategy = orDefault(dc.Strategy, types.DeploymentStrategyRolling)
+	return dc
+}
+
+// validLoadBalancers checks that each load balancer names a container and
+// port of the task definition.
+func validLoadBalancers(td *types.TaskDefinition, lbs []types.LoadBalancer) error {
+	for _, lb := range lbs {
+		if lb.ContainerName == nil || lb.ContainerPort == nil {
+			return errInvalidParameter("containerName and containerPort must be specified for a load balancer.")
+		}
+		if !hasPort(td, *lb.ContainerName, *lb.ContainerPort) {
+			return errInvalidParameter("The container %s did not have a container port %d defined.", *lb.ContainerName, *lb.ContainerPort)
+		}
+	}
+	return nil
+}
+
+func hasPort(td *types.TaskDefinition, container string, port int32) bool {
+	for _, cd := range td.ContainerDefinitions {
+		if deref(cd.Name) != container {
+			continue
+		}
+		for _, pm := range cd.PortMappings {
+			if deref(pm.ContainerPort) == port {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findService resolves a service name or ARN in a cluster. Callers hold the lock.
+func (s *Store) findService(cluster *types.Cluster, ref string) (*Service, string) {
+	arn := serviceARN(s.region, s.account, *cluster.ClusterName, nameFromRef(ref, "service"))
+	return s.services[arn], arn
+}
+
+func (s *Store) UpdateService(_ context.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
+	if in.DesiredCount != nil && *in.DesiredCount < 0 {
+		return nil, errInvalidParameter("desiredCount must be greater than or equal to 0.")
+	}
+	if err := validGracePeriod(in.HealthCheckGracePeriodSeconds); err != nil {
+		return nil, err
+	}
+	if err := validDeploymentConfiguration(in.DeploymentConfiguration); err != nil {
+		return nil, err
+	}
+	unlock := s.lock()
+	defer unlock()
+	cluster, err := s.activeCluster(in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	svc, _ := s.findService(cluster, deref(in.Service))
+	if svc == nil || deref(svc.Status) == "INACTIVE" {
+		return nil, errServiceNotFound()
+	}
+	if deref(svc.Status) != "ACTIVE" {
+		return nil, errServiceNotActive()
+	}
+	if err := s.applyServiceUpdate(cluster, svc, in); err != nil {
+		return nil, err
+	}
+	s.changed(ChangeService, *svc.ServiceArn)
+	return &ecs.UpdateServiceOutput{Service: ptr(s.serviceView(svc, false))}, nil
+}
+
+// applyServiceUpdate changes a service; a change of what tasks run (task
+// definition, network, load balancers, registries, platform, or
+// forceNewDeployment) starts a new deployment. Callers hold the lock.
+func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs.UpdateServiceInput) error {
+	td, err := s.currentTaskDefinition(svc)
+	if err != nil {
+		return err
+	}
+	redeploy := in.ForceNewDeployment
+	if in.TaskDefinition != nil {
+		if td, err = s.usableTaskDefinition(in.TaskDefinition); err != nil {
+			return err
+		}
+		redeploy = redeploy || *td.TaskDefinitionArn != deref(svc.TaskDefinition)
+	}
+	network := svc.NetworkConfiguration
+	if in.NetworkConfiguration != nil {
+		network, redeploy = clone.Of(in.NetworkConfiguration), true
+	}
+	lt := svc.LaunchType
+	if lt == "" {
+		lt = types.LaunchTypeFargate
+	}
+	if err := validNetwork(td, lt, network); err != nil {
+		return err
+	}
+	if in.LoadBalancers != nil {
+		if err := validLoadBalancers(td, in.LoadBalancers); err != nil {
+			return err
+		}
+		svc.LoadBalancers, redeploy = clone.Of(in.LoadBalancers), true
+	}
+	if in.ServiceRegistries != nil {
+		svc.ServiceRegistries, redeploy = clone.Of(in.ServiceRegistries), true
+	}
+	if in.PlatformVersion != nil && *in.PlatformVersion != deref(svc.PlatformVersion) {
+		svc.PlatformVersion, redeploy = clone.Of(in.PlatformVersion), true
+	}
+	svc.NetworkConfiguration = network
+	s.applyServiceSettings(svc, in)
+	if redeploy {
+		s.startDeployment(svc, td)
+	}
+	svc.Steady = false
+	return nil
+}
+
+// applyServiceSettings copies the settings that never start a deployment.
+func (s *Store) applyServiceSettings(svc *Service, in *ecs.UpdateServiceInput) {
+	if in.DesiredCount != nil && svc.SchedulingStrategy == types.SchedulingStrategyReplica {
+		svc.DesiredCount = *in.DesiredCount
+		if d := primary(svc); d != nil {
+			d.DesiredCount = *in.DesiredCount
+		}
+	}
+	if in.DeploymentConfiguration != nil {
+		svc.DeploymentConfiguration = deploymentConfiguration(in.DeploymentConfiguration, svc.SchedulingStrategy)
+	}
+	if in.HealthCheckGracePeriodSeconds != nil {
+		svc.HealthCheckGracePeriodSeconds = ptr(*in.HealthCheckGracePeriodSeconds)
+	}
+	if in.EnableExecuteCommand != nil {
+		svc.EnableExecuteCommand = *in.EnableExecuteCommand
+	}
+	if in.EnableECSManagedTags != nil {
+		svc.EnableECSManagedTags = *in.EnableECSManagedTags
+	}
+	if in.PropagateTags != "" {
+		svc.PropagateTags = in.PropagateTags
+	}
+	if in.PlacementConstraints != nil {
+		svc.PlacementConstraints = clone.Of(in.PlacementConstraints)
+	}
+	if in.PlacementStrategy != nil {
+		svc.PlacementStrategy = clone.Of(in.PlacementStrategy)
+	}
+	if in.AvailabilityZoneRebalancing != "" {
+		svc.AvailabilityZoneRebalancing = in.AvailabilityZoneRebalancing
+	}
+}
+
+// currentTaskDefinition is the task definition of the service's primary
+// deployment; it may be INACTIVE by now, which is fine for existing services.
+func (s *Store) currentTaskDefinition(svc *Service) (*types.TaskDefinition, error) {
+	td, err := s.lookupTaskDefinition(deref(svc.TaskDefinition))
+	if err != nil {
+		return nil, errClient("TaskDefinition not found.")
+	}
+	return td, nil
+}
+
+func (s *Store) DeleteService(_ context.Context, in *ecs.DeleteServiceInput) (*ecs.DeleteServiceOutput, error) {
+	unlock := s.lock()
+	defer unlock()
+	cluster, err := s.activeCluster(in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	svc, _ := s.findService(cluster, deref(in.Service))
+	if svc == nil || deref(svc.Status) == "INACTIVE" {
+		return nil, errServiceNotFound()
+	}
+	if deref(svc.Status) == "ACTIVE" {
+		if svc.DesiredCount > 0 && svc.SchedulingStrategy == types.SchedulingStrategyReplica && !deref(in.Force) {
+			return nil, errInvalidParameter("The service cannot be stopped while it is scaled above 0.")
+		}
+		svc.Status = ptr("DRAINING")
+		svc.DesiredCount = 0
+		for i := range svc.Deployments {
+			svc.Deployments[i].DesiredCount = 0
+		}
+		svc.Steady = false
+	}
+	s.changed(ChangeService, *svc.ServiceArn)
+	return &ecs.DeleteServiceOutput{Service: ptr(s.serviceView(svc, false))}, nil
+}
+
+func (s *Store) DescribeServices(_ context.Context, in *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error) {
+	if len(in.Services) == 0 {
+		return nil, errInvalidParameter("Services cannot be empty.")
+	}
+	if len(in.Services) > 10 {
+		return nil, errInvalidParameter("Services can have at most 10 items.")
+	}
+	withTags := false
+	for _, f := range in.Include {
+		withTags = withTags || f == types.ServiceFieldTags
+	}
+	unlock := s.lock()
+	defer unlock()
+	cluster, err := s.activeCluster(in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	out := &ecs.DescribeServicesOutput{Services: []types.Service{}, Failures: []types.Failure{}}
+	for _, ref := range in.Services {
+		svc, arn := s.findService(cluster, ref)
+		if svc == nil {
+			out.Failures = append(out.Failures, missing(arn))
+			continue
+		}
+		out.Services = append(out.Services, s.serviceView(svc, withTags))
+	}
+	return out, nil
+}
+
+func (s *Store) ListServices(_ context.Context, in *ecs.ListServicesInput) (*ecs.ListServicesOutput, error) {
+	unlock := s.lock()
+	cluster, err := s.activeCluster(in.Cluster)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	var arns []string
+	for arn, svc := range s.services {
+		if deref(svc.ClusterArn) != *cluster.ClusterArn || deref(svc.Status) != "ACTIVE" ||
+			in.LaunchType != "" && svc.LaunchType != in.LaunchType ||
+			in.SchedulingStrategy != "" && svc.SchedulingStrategy != in.SchedulingStrategy {
+			continue
+		}
+		arns = append(arns, arn)
+	}
+	unlock()
+	sort.Strings(arns)
+	pg, next, err := page(arns, in.NextToken, in.MaxResults, 10, 100)
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ListServicesOutput{ServiceArns: nonNil(pg), NextToken: next}, nil
+}
+
+// ListServicesByNamespace lists services whose Service Connect namespace is
+// the given one; Service Connect is not emulated, so the list is empty.
+func (s *Store) ListServicesByNamespace(_ context.Context, in *ecs.ListServicesByNamespaceInput) (*ecs.ListServicesByNamespaceOutput, error) {
+	if deref(in.Namespace) == "" {
+		return nil, errInvalidParameter("namespace can not be blank.")
+	}
+	if _, _, err := page([]string{}, in.NextToken, in.MaxResults, 10, 100); err != nil {
+		return nil, err
+	}
+	return &ecs.ListServicesByNamespaceOutput{ServiceArns: []string{}}, nil
+}
+
+// serviceView is the wire view of a service with live task counts.
+// Callers hold the lock.
+func (s *Store) serviceView(svc *Service, withTags bool) types.Service {
+	v := clone.Of(svc.Service)
+	v.RunningCount, v.PendingCount = 0, 0
+	for i := range v.Deployments {
+		v.Deployments[i].RunningCount, v.Deployments[i].PendingCount = 0, 0
+	}
+	for _, t := range s.tasks {
+		if t.ServiceARN != *svc.ServiceArn {
+			continue
+		}
+		running, pending := taskCounts(t)
+		v.RunningCount += running
+		v.PendingCount += pending
+		for i := range v.Deployments {
+			if deref(v.Deployments[i].Id) == deref(t.StartedBy) {
+				v.Deployments[i].RunningCount += running
+				v.Deployments[i].PendingCount += pending
+			}
+		}
+	}
+	v.Tags = nil
+	if withTags {
+		v.Tags = s.getTags(*svc.ServiceArn)
+	}
+	return v
+}
+
+// taskCounts says whether a task counts as running or pending for its
+// service: RUNNING tasks are running, tasks on their way there are pending.
+func taskCounts(t *Task) (running, pending int32) {
+	switch deref(t.LastStatus) {
+	case "RUNNING":
+		return 1, 0
+	case "PROVISIONING", "PENDING", "ACTIVATING":
+		if deref(t.DesiredStatus) != "STOPPED" {
+			return 0, 1
+		}
+	}
+	return 0, 0
+}

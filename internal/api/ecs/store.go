@@ -1,0 +1,131 @@
+package ecs
+
+import (
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Task is a task as the store keeps it: the wire view plus what the
+// reconciler needs to drive its containers.
+type Task struct {
+	types.Task
+	ServiceARN string // "" for tasks started by RunTask
+	// Definition is the task definition the task was launched from, with
+	// overrides not yet applied (see Overrides on the wire view).
+	Definition types.TaskDefinition
+	// SandboxID is the engine ID of the container owning the task's network.
+	SandboxID string
+	// ContainerIDs maps container name to engine container ID.
+	ContainerIDs map[string]string
+}
+
+// Service is a service as the store keeps it.
+type Service struct {
+	types.Service
+	ClientToken string
+	// Steady is true once "has reached a steady state." was reported and
+	// nothing has changed since.
+	Steady bool
+	// LaunchFailures and NextLaunchAt throttle a service whose tasks keep
+	// failing, so a broken image is retried, not hot-looped.
+	LaunchFailures int
+	NextLaunchAt   time.Time
+	// Stalled is true once the "unable to stop or start tasks" event was
+	// reported for the current deployment.
+	Stalled bool
+	// History lists the service deployments, oldest first.
+	History []ServiceDeploymentRecord
+}
+
+// ChangeKind names what changed in the store.
+type ChangeKind int
+
+const (
+	ChangeTask ChangeKind = iota
+	ChangeService
+	ChangeCluster
+)
+
+// Change tells the reconciler which object to look at again.
+type Change struct {
+	Kind ChangeKind
+	ARN  string
+}
+
+type family struct {
+	revisions []*types.TaskDefinition // index = revision-1
+}
+
+// Store holds the ECS state of one region. It has one lock; every read
+// returns copies, so callers never share memory with it.
+type Store struct {
+	region, account string
+	now             func() time.Time
+	ids             IDs
+	onChange        func(Change)
+
+	mu        sync.Mutex
+	pending   []Change
+	clusters  map[string]*types.Cluster // by name, INACTIVE ones included
+	families  map[string]*family
+	services  map[string]*Service // by ARN, INACTIVE ones included
+	tasks     map[string]*Task    // by ARN, STOPPED ones until they expire
+	tags      map[string][]types.Tag
+	settings  accountSettings
+	tokens    map[string]string // CreateService clientToken → service ARN
+	runTokens map[string]runToken
+}
+
+// runToken remembers a RunTask clientToken for idempotency.
+type runToken struct {
+	request string // canonical request, to detect reuse with other params
+	tasks   []string
+}
+
+func newStore(region, account string, now func() time.Time, ids IDs, onChange func(Change)) *Store {
+	return &Store{
+		region: region, account: account, now: now, ids: ids, onChange: onChange,
+		clusters:  map[string]*types.Cluster{},
+		families:  map[string]*family{},
+		services:  map[string]*Service{},
+		tasks:     map[string]*Task{},
+		tags:      map[string][]types.Tag{},
+		settings:  newAccountSettings(),
+		tokens:    map[string]string{},
+		runTokens: map[string]runToken{},
+	}
+}
+
+// Region is the store's region.
+func (s *Store) Region() string { return s.region }
+
+// lock takes the store lock; the returned function releases it and then
+// tells the reconciler what changed (never while holding the lock).
+func (s *Store) lock() (unlock func()) {
+	s.mu.Lock()
+	return func() {
+		changes := s.pending
+		s.pending = nil
+		s.mu.Unlock()
+		if s.onChange == nil {
+			return
+		}
+		for _, c := range changes {
+			s.onChange(c)
+		}
+	}
+}
+
+// changed records a change to announce after the lock is released.
+func (s *Store) changed(kind ChangeKind, arn string) {
+	s.pending = append(s.pending, Change{Kind: kind, ARN: arn})
+}
+
+// timestamp is the store's notion of now, at the millisecond precision the
+// wire format carries.
+func (s *Store) timestamp() *time.Time {
+	t := s.now().Truncate(time.Millisecond)
+	return &t
+}

@@ -1,0 +1,146 @@
+// Package config holds the emulator's settings. Every setting has a
+// command-line flag and an EMULATOR_* environment variable; a flag given on
+// the command line wins over the variable, which wins over the default.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the emulator's configuration.
+type Config struct {
+	Listen          string
+	Region          string
+	AccountID       string
+	DockerHost      string
+	DockerNetwork   string
+	KeepContainers  bool
+	StoppedTaskTTL  time.Duration
+	PullTimeout     time.Duration
+	ShutdownTimeout time.Duration
+	AllowPrivileged bool
+	AllowHostMounts bool
+	LogLevel        slog.Level
+	LogFormat       string
+	DisableDocker   bool
+}
+
+// setting describes one flag/variable pair, for parsing and for the docs.
+type setting struct {
+	flag, env, def, usage string
+}
+
+var settings = []setting{
+	{"listen", "EMULATOR_LISTEN", "127.0.0.1:4566", "address of the AWS endpoint (host:port)"},
+	{"region", "EMULATOR_REGION", "us-east-1", "region used when a request names none"},
+	{"account-id", "EMULATOR_ACCOUNT_ID", "000000000000", "12-digit account ID put in every ARN"},
+	{"docker-host", "EMULATOR_DOCKER_HOST", "", "Docker engine address (default: DOCKER_HOST, then unix:///var/run/docker.sock)"},
+	{"docker-network", "EMULATOR_DOCKER_NETWORK", "ecs-emulator", "name of the bridge network the emulator creates for tasks"},
+	{"keep-containers", "EMULATOR_KEEP_CONTAINERS", "false", "leave task containers running at shutdown"},
+	{"stopped-task-ttl", "EMULATOR_STOPPED_TASK_TTL", "1h", "how long STOPPED tasks stay describable"},
+	{"pull-timeout", "EMULATOR_PULL_TIMEOUT", "2m", "how long an image pull may take before the task fails"},
+	{"shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", "30s", "deadline for a clean shutdown"},
+	{"allow-privileged", "EMULATOR_ALLOW_PRIVILEGED", "false", "honour privileged: true in container definitions"},
+	{"allow-host-mounts", "EMULATOR_ALLOW_HOST_MOUNTS", "false", "honour host volume mounts (volumes[].host.sourcePath)"},
+	{"log-level", "EMULATOR_LOG_LEVEL", "info", "debug, info, warn or error (debug logs one line per request)"},
+	{"log-format", "EMULATOR_LOG_FORMAT", "text", "text or json"},
+	{"disable-docker", "EMULATOR_DISABLE_DOCKER", "false", "never contact a Docker engine (API only; tasks fail to start)"},
+}
+
+// Load parses args (without the program name) with defaults taken from the
+// environment through getenv.
+func Load(args []string, getenv func(string) string, errOut io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		vals[s.flag] = fs.String(s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return build(func(name string) string { return *vals[name] })
+}
+
+func build(get func(string) string) (Config, error) {
+	p := parser{get: get}
+	c := Config{
+		Listen:          get("listen"),
+		Region:          get("region"),
+		AccountID:       get("account-id"),
+		DockerHost:      get("docker-host"),
+		DockerNetwork:   get("docker-network"),
+		KeepContainers:  p.bool("keep-containers"),
+		StoppedTaskTTL:  p.duration("stopped-task-ttl"),
+		PullTimeout:     p.duration("pull-timeout"),
+		ShutdownTimeout: p.duration("shutdown-timeout"),
+		AllowPrivileged: p.bool("allow-privileged"),
+		AllowHostMounts: p.bool("allow-host-mounts"),
+		LogFormat:       get("log-format"),
+		DisableDocker:   p.bool("disable-docker"),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+		p.fail("log-level", err)
+	}
+	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
+		p.fail("account-id", fmt.Errorf("%q is not 12 digits", c.AccountID))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		p.fail("log-format", fmt.Errorf("%q is neither text nor json", c.LogFormat))
+	}
+	return c, p.err
+}
+
+type parser struct {
+	get func(string) string
+	err error
+}
+
+func (p *parser) fail(name string, err error) {
+	if p.err == nil {
+		p.err = fmt.Errorf("--%s: %w", name, err)
+	}
+}
+
+func (p *parser) bool(name string) bool {
+	v, err := strconv.ParseBool(p.get(name))
+	if err != nil {
+		p.fail(name, err)
+	}
+	return v
+}
+
+func (p *parser) duration(name string) time.Duration {
+	v, err := time.ParseDuration(p.get(name))
+	if err != nil {
+		p.fail(name, err)
+	}
+	return v
+}
+
+// Markdown renders the settings as a table for the README.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| Flag | Environment variable | Default | Meaning |\n|---|---|---|---|\n")
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "(see meaning)"
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` | `%s` | %s |\n", s.flag, s.env, def, s.usage)
+	}
+	return b.String()
+}

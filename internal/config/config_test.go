@@ -1,0 +1,68 @@
+package config
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadPrecedence(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		listen string
+		ttl    time.Duration
+		level  slog.Level
+	}{
+		{"defaults", nil, nil, "127.0.0.1:4566", time.Hour, slog.LevelInfo},
+		{"env", nil, map[string]string{"EMULATOR_LISTEN": "127.0.0.2:5000", "EMULATOR_STOPPED_TASK_TTL": "5m", "EMULATOR_LOG_LEVEL": "debug"}, "127.0.0.2:5000", 5 * time.Minute, slog.LevelDebug},
+		{"flag wins", []string{"--listen", "127.0.0.3:1", "--stopped-task-ttl=2s"}, map[string]string{"EMULATOR_LISTEN": "127.0.0.2:5000"}, "127.0.0.3:1", 2 * time.Second, slog.LevelInfo},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Listen != tt.listen || c.StoppedTaskTTL != tt.ttl || c.LogLevel != tt.level {
+				t.Fatalf("got %+v", c)
+			}
+		})
+	}
+}
+
+func TestLoadRejectsBadValues(t *testing.T) {
+	for _, args := range [][]string{
+		{"--account-id", "123"},
+		{"--keep-containers", "maybe"},
+		{"--pull-timeout", "soon"},
+		{"--log-format", "xml"},
+		{"--log-level", "loud"},
+		{"stray"},
+	} {
+		if _, err := Load(args, env(nil), io.Discard); err == nil {
+			t.Errorf("%v: expected an error", args)
+		}
+	}
+}
+
+// The README's configuration table must list every setting.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skipf("README.md not readable: %v", err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(readme), "`"+s.env+"`") || !strings.Contains(string(readme), "`--"+s.flag+"`") {
+			t.Errorf("README.md does not document --%s / %s", s.flag, s.env)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package reconcile
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/runtime"
+)
+
+// sweepOrphans removes managed containers whose task the store does not
+// know: leftovers of an earlier run (state lives in memory) or of a crash.
+func (r *Reconciler) sweepOrphans(ctx context.Context) {
+	list, err := r.rt.ListContainers(ctx)
+	if err != nil {
+		r.log.Debug("orphan sweep skipped: engine not reachable", "err", err)
+		return
+	}
+	removed := 0
+	for _, c := range list {
+		arn := c.Labels[runtime.LabelTaskARN]
+		if arn != "" {
+			if _, known := r.store(arn).TaskSnapshot(arn); known {
+				continue
+			}
+		}
+		if err := r.rt.RemoveContainer(ctx, c.ID); err != nil {
+			r.log.Warn("removing orphaned container failed", "container", c.Name, "err", err)
+			continue
+		}
+		removed++
+	}
+	if removed > 0 {
+		r.log.Info("removed containers left by an earlier run", "count", removed)
+	}
+}
+
+// Shutdown stops and removes every task container (unless KeepContainers)
+// within ctx's deadline, then the task network. Call it after the
+// reconciler's context was cancelled and Wait returned.
+func (r *Reconciler) Shutdown(ctx context.Context) {
+	if r.opts.KeepContainers {
+		r.log.Info("leaving task containers running (keep-containers)")
+		return
+	}
+	var wg sync.WaitGroup
+	for _, s := range r.api.Stores() {
+		for _, arn := range s.TaskARNs() {
+			t, ok := s.TaskSnapshot(arn)
+			if !ok || deref(t.LastStatus) == "STOPPED" {
+				continue
+			}
+			wg.Go(func() { r.teardown(ctx, &t) })
+		}
+	}
+	wg.Wait()
+	r.sweepOrphans(ctx)
+	if nr, ok := r.rt.(interface{ RemoveNetwork(context.Context) error }); ok {
+		if err := nr.RemoveNetwork(ctx); err != nil {
+			r.log.Warn("removing the task network failed", "err", err)
+		}
+	}
+}
+
+// teardown stops a task's containers quickly (the emulator is exiting) and
+// removes them.
+func (r *Reconciler) teardown(ctx context.Context, t *ecsapi.Task) {
+	for _, id := range t.ContainerIDs {
+		_ = r.rt.StopContainer(ctx, id, 2*time.Second)
+	}
+	if err := r.removeContainers(ctx, t); err != nil {
+		r.log.Warn("removing task containers at shutdown failed", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
+	}
+}

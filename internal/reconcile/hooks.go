@@ -1,0 +1,38 @@
+package reconcile
+
+import (
+	"context"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+)
+
+// Hook takes part in a task's activation and deactivation: registering
+// load-balancer targets and Cloud Map instances in ACTIVATING, and
+// deregistering (draining) them in DEACTIVATING. Each method is called on
+// every pass of its phase until it reports done; it must be idempotent.
+type Hook interface {
+	Activate(ctx context.Context, t ecsapi.Task) (done bool, err error)
+	Deactivate(ctx context.Context, t ecsapi.Task) (done bool, err error)
+}
+
+// AddHook registers a hook; call before Start.
+func (r *Reconciler) AddHook(h Hook) { r.hooks = append(r.hooks, h) }
+
+// runHooks runs one phase of every hook and reports whether all are done.
+func (r *Reconciler) runHooks(ctx context.Context, t ecsapi.Task, activate bool) (bool, error) {
+	all := true
+	for _, h := range r.hooks {
+		var done bool
+		var err error
+		if activate {
+			done, err = h.Activate(ctx, t)
+		} else {
+			done, err = h.Deactivate(ctx, t)
+		}
+		if err != nil {
+			return false, err
+		}
+		all = all && done
+	}
+	return all, nil
+}

@@ -1,0 +1,170 @@
+package reconcile
+
+// The planner decides, from a snapshot of a service and its tasks, what the
+// scheduler does next. It is a pure function so that the rolling-update
+// envelope can be tested step by step without containers or clocks.
+
+// taskInfo is what the planner needs to know about one task of a service.
+type taskInfo struct {
+	ARN        string
+	Deployment string // the deployment ID that started it
+	Active     bool   // desired status RUNNING
+	Stopped    bool   // last status STOPPED
+	Running    bool   // last status RUNNING
+	Healthy    bool   // counts towards minimumHealthyPercent
+	Unhealthy  bool   // failed its health checks after the grace period
+}
+
+// envelope is the deployment configuration in task counts.
+type envelope struct {
+	Desired    int
+	MinHealthy int // ceil(desired × minimumHealthyPercent / 100)
+	Max        int // floor(desired × maximumPercent / 100)
+}
+
+func newEnvelope(desired, minPct, maxPct int32) envelope {
+	d := int(desired)
+	return envelope{
+		Desired:    d,
+		MinHealthy: (d*int(minPct) + 99) / 100,
+		Max:        d * int(maxPct) / 100,
+	}
+}
+
+// stopAction stops one task for a reason.
+type stopAction struct {
+	ARN    string
+	Reason string // reasonScaling or reasonContainerHealth
+}
+
+const (
+	reasonScaling         = "scaling"
+	reasonContainerHealth = "Task failed container health checks"
+)
+
+// plan is the scheduler's next step.
+type plan struct {
+	Launch    int          // tasks to start for the primary deployment
+	Stops     []stopAction // tasks to stop now
+	Completed bool         // the primary deployment has all its tasks, healthy, and older ones none
+	Stalled   bool         // the envelope allows neither a start nor a stop
+}
+
+// planService computes the next step of a REPLICA service.
+func planService(env envelope, primary string, draining bool, tasks []taskInfo) plan {
+	var p plan
+	var live, active []taskInfo
+	for _, t := range tasks {
+		if t.Stopped {
+			continue
+		}
+		live = append(live, t)
+		if t.Active {
+			active = append(active, t)
+		}
+	}
+	if draining {
+		for _, t := range active {
+			p.Stops = append(p.Stops, stopAction{t.ARN, reasonScaling})
+		}
+		return p
+	}
+	// Tasks failing their health checks are replaced whatever the envelope.
+	var keep []taskInfo
+	for _, t := range active {
+		if t.Unhealthy {
+			p.Stops = append(p.Stops, stopAction{t.ARN, reasonContainerHealth})
+		} else {
+			keep = append(keep, t)
+		}
+	}
+	current, old := splitByDeployment(keep, primary)
+	// Scale-in: stop the excess of the primary, least useful first.
+	if excess := len(current) - env.Desired; excess > 0 {
+		orderForStop(current)
+		for _, t := range current[:excess] {
+			p.Stops = append(p.Stops, stopAction{t.ARN, reasonScaling})
+		}
+		current = current[excess:]
+	}
+	p.Stops = append(p.Stops, stopOld(env, current, old)...)
+	p.Launch = max(0, min(env.Desired-len(current), env.Max-len(live)))
+	p.Completed = len(current) == env.Desired && allHealthy(current) && len(live) == len(current)
+	p.Stalled = p.Launch == 0 && len(p.Stops) == 0 && !p.Completed && len(current) < env.Desired && !anyStarting(live)
+	return p
+}
+
+func splitByDeployment(tasks []taskInfo, primary string) (current, old []taskInfo) {
+	for _, t := range tasks {
+		if t.Deployment == primary {
+			current = append(current, t)
+		} else {
+			old = append(old, t)
+		}
+	}
+	return current, old
+}
+
+// stopOld stops tasks of older deployments: those not healthy at once,
+// healthy ones only while enough healthy tasks remain.
+func stopOld(env envelope, current, old []taskInfo) []stopAction {
+	healthy := 0
+	for _, t := range append(append([]taskInfo{}, current...), old...) {
+		if t.Healthy {
+			healthy++
+		}
+	}
+	budget := healthy - env.MinHealthy
+	orderForStop(old)
+	var stops []stopAction
+	for _, t := range old {
+		if !t.Healthy {
+			stops = append(stops, stopAction{t.ARN, reasonScaling})
+			continue
+		}
+		if budget > 0 {
+			budget--
+			stops = append(stops, stopAction{t.ARN, reasonScaling})
+		}
+	}
+	return stops
+}
+
+// orderForStop puts tasks that are not yet running or not healthy first,
+// so that scale-in keeps the most useful tasks; otherwise keeps order.
+func orderForStop(tasks []taskInfo) {
+	rank := func(t taskInfo) int {
+		switch {
+		case !t.Running:
+			return 0
+		case !t.Healthy:
+			return 1
+		}
+		return 2
+	}
+	for i := 1; i < len(tasks); i++ {
+		for j := i; j > 0 && rank(tasks[j]) < rank(tasks[j-1]); j-- {
+			tasks[j], tasks[j-1] = tasks[j-1], tasks[j]
+		}
+	}
+}
+
+func allHealthy(tasks []taskInfo) bool {
+	for _, t := range tasks {
+		if !t.Healthy {
+			return false
+		}
+	}
+	return true
+}
+
+// anyStarting says whether some task is still on its way to healthy or to
+// stopped, so that waiting is not a stall.
+func anyStarting(tasks []taskInfo) bool {
+	for _, t := range tasks {
+		if !t.Active || !t.Healthy {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,183 @@
+// Package reconcile makes the container engine match the ECS store. It is
+// level-based: every run reads the task or service as it is now, compares
+// it with what the engine reports, takes the next step and says when to
+// look again. Store changes and engine events wake it; a slow resync catches
+// anything a missed event would leave behind.
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/runtime"
+)
+
+// Options configures the reconciler.
+type Options struct {
+	// StoppedTaskTTL is how long STOPPED tasks stay describable.
+	StoppedTaskTTL time.Duration
+	// KeepContainers leaves task containers running at shutdown.
+	KeepContainers bool
+	// AllowPrivileged and AllowHostMounts let task definitions use
+	// privileged mode and host mounts; both are refused by default.
+	AllowPrivileged bool
+	AllowHostMounts bool
+	// Resync is the period of the safety-net full pass (default 5 s).
+	Resync time.Duration
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Reconciler drives tasks and services of every region.
+type Reconciler struct {
+	api   *ecsapi.API
+	rt    runtime.Runtime
+	opts  Options
+	log   *slog.Logger
+	now   func() time.Time
+	queue *Queue
+	ctx   context.Context
+	hooks []Hook
+}
+
+const (
+	taskKeyPrefix    = "task|"
+	serviceKeyPrefix = "service|"
+)
+
+// New returns a reconciler; call Run to start it. Wire OnChange of the ECS
+// API to its Notify method.
+func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
+	if opts.Resync <= 0 {
+		opts.Resync = 5 * time.Second
+	}
+	if opts.StoppedTaskTTL <= 0 {
+		opts.StoppedTaskTTL = time.Hour
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Reconciler{api: api, rt: rt, opts: opts, log: opts.Logger, now: opts.Now}
+}
+
+// Notify wakes the reconciler for a store change. It never blocks; changes
+// before Run starts are picked up by Run's first full pass.
+func (r *Reconciler) Notify(c ecsapi.Change) {
+	q := r.queue
+	if q == nil {
+		return
+	}
+	switch c.Kind {
+	case ecsapi.ChangeTask:
+		q.Enqueue(taskKeyPrefix + c.ARN)
+	case ecsapi.ChangeService:
+		q.Enqueue(serviceKeyPrefix + c.ARN)
+	}
+}
+
+// Start begins reconciling in the background until ctx ends; Shutdown then
+// cleans up. It removes containers of earlier runs first.
+func (r *Reconciler) Start(ctx context.Context) {
+	r.ctx = ctx
+	r.queue = NewQueue(ctx, r.handle)
+	go r.sweepOrphans(ctx)
+	go r.watchEvents(ctx)
+	go r.resyncLoop(ctx)
+}
+
+func (r *Reconciler) handle(ctx context.Context, key string) time.Duration {
+	switch {
+	case strings.HasPrefix(key, taskKeyPrefix):
+		return r.reconcileTask(ctx, strings.TrimPrefix(key, taskKeyPrefix))
+	case strings.HasPrefix(key, serviceKeyPrefix):
+		return r.reconcileService(ctx, strings.TrimPrefix(key, serviceKeyPrefix))
+	}
+	return 0
+}
+
+// store returns the store of the region named in an ARN.
+func (r *Reconciler) store(arn string) *ecsapi.Store {
+	parts := strings.SplitN(arn, ":", 5)
+	region := "us-east-1"
+	if len(parts) == 5 {
+		region = parts[3]
+	}
+	return r.api.Store(region)
+}
+
+// resyncLoop enqueues everything periodically and prunes expired tasks.
+func (r *Reconciler) resyncLoop(ctx context.Context) {
+	r.enqueueAll()
+	tick := time.NewTicker(r.opts.Resync)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			r.enqueueAll()
+			for _, s := range r.api.Stores() {
+				s.PruneStoppedTasks(r.now().Add(-r.opts.StoppedTaskTTL))
+			}
+		}
+	}
+}
+
+func (r *Reconciler) enqueueAll() {
+	for _, s := range r.api.Stores() {
+		for _, arn := range s.TaskARNs() {
+			r.queue.Enqueue(taskKeyPrefix + arn)
+		}
+		for _, arn := range s.ServiceARNs() {
+			r.queue.Enqueue(serviceKeyPrefix + arn)
+		}
+	}
+}
+
+// watchEvents turns engine events into wake-ups of the task they concern,
+// resubscribing when the stream breaks (the engine restarted, say).
+func (r *Reconciler) watchEvents(ctx context.Context) {
+	for ctx.Err() == nil {
+		events, errs := r.rt.Events(ctx)
+		r.consumeEvents(ctx, events, errs)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (r *Reconciler) consumeEvents(ctx context.Context, events <-chan runtime.Event, errs <-chan error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-errs:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				r.log.Debug("engine event stream ended", "err", err)
+			}
+			return
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if arn := ev.Labels[runtime.LabelTaskARN]; arn != "" {
+				r.queue.Enqueue(taskKeyPrefix + arn)
+			}
+		}
+	}
+}
+
+// Wait waits for running reconcile steps after ctx was cancelled.
+func (r *Reconciler) Wait() {
+	if r.queue != nil {
+		r.queue.Wait()
+	}
+}

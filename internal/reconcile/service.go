@@ -1,0 +1,217 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+)
+
+// reconcileService is the service scheduler: it keeps runningCount equal to
+// desiredCount, rolls deployments within the envelope, replaces tasks that
+// stop or fail their health checks, and reports what it does as events.
+func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Duration {
+	store := r.store(arn)
+	now := r.now()
+	svc, tasks, ok := store.ServiceSnapshot(arn, now.Add(-time.Minute))
+	if !ok || deref(svc.Status) == "INACTIVE" || svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
+		return 0
+	}
+	prim := primaryDeployment(&svc)
+	if prim == nil {
+		return 0
+	}
+	infos := make([]taskInfo, len(tasks))
+	requeue := time.Duration(0)
+	for i := range tasks {
+		infos[i] = r.describeForPlan(&svc, &tasks[i], now)
+		if wait := graceRemaining(&svc, &tasks[i], now); wait > 0 && (requeue == 0 || wait < requeue) {
+			requeue = wait // re-judge health when the grace period ends
+		}
+	}
+	dc := svc.DeploymentConfiguration
+	env := newEnvelope(svc.DesiredCount, deref(dc.MinimumHealthyPercent), deref(dc.MaximumPercent))
+	p := planService(env, deref(prim.Id), deref(svc.Status) == "DRAINING", infos)
+	r.applyStops(store, &svc, p.Stops)
+	if deref(svc.Status) == "DRAINING" {
+		r.finishDraining(store, &svc, tasks)
+		return requeue
+	}
+	if p.Launch > 0 {
+		if wait := svc.NextLaunchAt.Sub(now); wait > 0 {
+			return min(nonZero(requeue, wait), wait)
+		}
+		if _, err := store.LaunchServiceTasks(arn, deref(prim.Id), p.Launch); err != nil {
+			r.log.Warn("launching service tasks failed", "service", deref(svc.ServiceName), "err", err)
+		}
+	}
+	if p.Stalled {
+		r.reportStall(store, &svc)
+	}
+	if p.Completed {
+		r.completeDeployment(store, &svc, tasks)
+	}
+	return requeue
+}
+
+func nonZero(a, b time.Duration) time.Duration {
+	if a == 0 {
+		return b
+	}
+	return a
+}
+
+func primaryDeployment(svc *ecsapi.Service) *types.Deployment {
+	for i := range svc.Deployments {
+		if deref(svc.Deployments[i].Status) == "PRIMARY" {
+			return &svc.Deployments[i]
+		}
+	}
+	return nil
+}
+
+// describeForPlan reduces a task to what the planner needs.
+func (r *Reconciler) describeForPlan(svc *ecsapi.Service, t *ecsapi.Task, now time.Time) taskInfo {
+	running := deref(t.LastStatus) == "RUNNING"
+	return taskInfo{
+		ARN:        *t.TaskArn,
+		Deployment: deref(t.StartedBy),
+		Active:     deref(t.DesiredStatus) != "STOPPED",
+		Stopped:    deref(t.LastStatus) == "STOPPED",
+		Running:    running,
+		Healthy:    running && rolloutHealthy(t),
+		Unhealthy:  running && t.HealthStatus == types.HealthStatusUnhealthy && graceRemaining(svc, t, now) <= 0,
+	}
+}
+
+// rolloutHealthy is the one place that says whether a RUNNING task counts
+// as healthy for a deployment: every essential container with a health
+// check must be HEALTHY. Load balancer and Cloud Map health join here.
+func rolloutHealthy(t *ecsapi.Task) bool {
+	for _, cd := range t.Definition.ContainerDefinitions {
+		if cd.HealthCheck == nil || !essential(t.Definition, deref(cd.Name)) {
+			continue
+		}
+		for _, c := range t.Containers {
+			if deref(c.Name) == deref(cd.Name) && c.HealthStatus != types.HealthStatusHealthy {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// graceRemaining is how long health failures of a task are still ignored
+// (healthCheckGracePeriodSeconds after it started).
+func graceRemaining(svc *ecsapi.Service, t *ecsapi.Task, now time.Time) time.Duration {
+	if t.StartedAt == nil || svc.HealthCheckGracePeriodSeconds == nil {
+		return 0
+	}
+	end := t.StartedAt.Add(time.Duration(*svc.HealthCheckGracePeriodSeconds) * time.Second)
+	return end.Sub(now)
+}
+
+// applyStops stops tasks with ECS's codes and reasons and reports them in
+// one event per reason.
+func (r *Reconciler) applyStops(store *ecsapi.Store, svc *ecsapi.Service, stops []stopAction) {
+	if len(stops) == 0 {
+		return
+	}
+	var ids []string
+	for _, s := range stops {
+		reason := s.Reason
+		if reason == reasonScaling {
+			reason = fmt.Sprintf("Scaling activity initiated by (deployment %s)", deref(primaryOrAny(svc).Id))
+		} else {
+			store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) (task %s) failed container health checks.", deref(svc.ServiceName), ecsapi.TaskID(s.ARN)))
+		}
+		store.RequestStop(s.ARN, types.TaskStopCodeServiceSchedulerInitiated, reason)
+		ids = append(ids, "(task "+ecsapi.TaskID(s.ARN)+")")
+	}
+	store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) has stopped %d running tasks: %s.", deref(svc.ServiceName), len(stops), strings.Join(ids, " ")))
+	store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) { s.Steady = false })
+}
+
+func primaryOrAny(svc *ecsapi.Service) *types.Deployment {
+	if d := primaryDeployment(svc); d != nil {
+		return d
+	}
+	if len(svc.Deployments) > 0 {
+		return &svc.Deployments[0]
+	}
+	return &types.Deployment{}
+}
+
+// finishDraining makes a deleted service INACTIVE once its tasks stopped.
+func (r *Reconciler) finishDraining(store *ecsapi.Store, svc *ecsapi.Service, tasks []ecsapi.Task) {
+	for _, t := range tasks {
+		if deref(t.LastStatus) != "STOPPED" {
+			return
+		}
+	}
+	store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) {
+		s.Status = ptr("INACTIVE")
+	})
+}
+
+// reportStall records, once per stall, ECS's event for a deployment the
+// envelope cannot move.
+func (r *Reconciler) reportStall(store *ecsapi.Store, svc *ecsapi.Service) {
+	if svc.Stalled {
+		return
+	}
+	store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) { s.Stalled = true })
+	store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", deref(svc.ServiceName)))
+}
+
+// completeDeployment marks the primary deployment COMPLETED, drops the
+// older ones (so services-stable sees exactly one) and reports the steady
+// state once.
+func (r *Reconciler) completeDeployment(store *ecsapi.Store, svc *ecsapi.Service, tasks []ecsapi.Task) {
+	running := 0
+	for _, t := range tasks {
+		if deref(t.LastStatus) == "RUNNING" && deref(t.DesiredStatus) == "RUNNING" {
+			running++
+		}
+	}
+	name := deref(svc.ServiceName)
+	now := r.now()
+	var completedID string
+	store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) {
+		completedID = ecsapi.CompletePrimary(s, now)
+		s.Stalled = false
+		s.LaunchFailures, s.NextLaunchAt = 0, time.Time{}
+	})
+	if completedID != "" {
+		store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) (deployment %s) deployment completed.", name, completedID))
+	}
+	if !svc.Steady && running == int(svc.DesiredCount) {
+		store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) { s.Steady = true })
+		store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) has reached a steady state.", name))
+	}
+}
+
+// recordLaunchFailure counts a service task that ended badly and delays
+// the next launch: no delay for the first two, then 2 s doubling to 1 min.
+// A broken image is retried this way instead of in a hot loop.
+func (r *Reconciler) recordLaunchFailure(store *ecsapi.Store, arn string) {
+	now := r.now()
+	var report bool
+	var name string
+	store.MutateService(arn, func(s *ecsapi.Service) {
+		s.LaunchFailures++
+		if s.LaunchFailures > 2 {
+			delay := min(time.Duration(1<<min(s.LaunchFailures-2, 10))*time.Second, time.Minute)
+			s.NextLaunchAt = now.Add(delay)
+			report = s.LaunchFailures == 3
+		}
+		name = deref(s.ServiceName)
+		s.Steady = false
+	})
+	if report {
+		store.AddServiceEvent(arn, fmt.Sprintf("(service %s) is unable to consistently start tasks successfully.", name))
+	}
+}

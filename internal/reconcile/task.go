@@ -1,0 +1,305 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/runtime"
+)
+
+// reconcileTask takes a task one step along ECS's lifecycle:
+// PROVISIONING → PENDING → ACTIVATING → RUNNING, and once its desired status
+// is STOPPED: DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED.
+func (r *Reconciler) reconcileTask(ctx context.Context, arn string) time.Duration {
+	store := r.store(arn)
+	t, ok := store.TaskSnapshot(arn)
+	if !ok || deref(t.LastStatus) == "STOPPED" {
+		return 0
+	}
+	if deref(t.DesiredStatus) == "STOPPED" {
+		return r.stopStep(ctx, store, &t)
+	}
+	switch deref(t.LastStatus) {
+	case "PROVISIONING":
+		return r.provision(ctx, store, &t)
+	case "PENDING":
+		return r.startContainers(ctx, store, &t)
+	case "ACTIVATING":
+		return r.activate(ctx, store, &t)
+	case "RUNNING":
+		return r.observe(ctx, store, &t)
+	}
+	return 0
+}
+
+// failTask stops a task that cannot go on, with ECS's code and reason; the
+// reason is also put on the container it concerns, if any.
+func (r *Reconciler) failTask(store *ecsapi.Store, t *ecsapi.Task, code types.TaskStopCode, container, reason string) {
+	r.log.Info("task failed", "task", ecsapi.TaskID(*t.TaskArn), "reason", reason)
+	if container != "" {
+		store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
+			for i := range t.Containers {
+				if deref(t.Containers[i].Name) == container {
+					t.Containers[i].Reason = ptr(reason)
+				}
+			}
+		})
+	}
+	store.RequestStop(*t.TaskArn, code, reason)
+}
+
+// provision creates the task's network namespace and address (the ENI of
+// a Fargate task).
+func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	sb, err := r.rt.CreateSandbox(ctx, runtime.SandboxSpec{
+		Name:   sandboxName(t),
+		Labels: labels(t, "", runtime.RoleSandbox),
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, "", "ResourceInitializationError: failed to configure the task network: "+err.Error())
+		}
+		return 0
+	}
+	now := r.now()
+	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
+		t.SandboxID = sb.ID
+		setAddress(t, sb)
+		t.ConnectivityAt = &now
+		if deref(t.LastStatus) == "PROVISIONING" {
+			t.LastStatus = ptr("PENDING")
+		}
+	})
+	return 0
+}
+
+// setAddress shows the task's address where ECS shows an ENI's.
+func setAddress(t *ecsapi.Task, sb runtime.Sandbox) {
+	for i := range t.Attachments {
+		a := &t.Attachments[i]
+		if deref(a.Type) != "ElasticNetworkInterface" {
+			continue
+		}
+		a.Status = ptr("ATTACHED")
+		a.Details = append(a.Details,
+			kv("networkInterfaceId", "eni-"+ecsapi.TaskID(*t.TaskArn)[:17]),
+			kv("macAddress", sb.MACAddress),
+			kv("privateDnsName", privateDNSName(sb.IP, regionOf(*t.TaskArn))),
+			kv("privateIPv4Address", sb.IP),
+		)
+	}
+	for i := range t.Containers {
+		for j := range t.Containers[i].NetworkInterfaces {
+			t.Containers[i].NetworkInterfaces[j].PrivateIpv4Address = ptr(sb.IP)
+		}
+	}
+}
+
+func kv(name, value string) types.KeyValuePair {
+	return types.KeyValuePair{Name: ptr(name), Value: ptr(value)}
+}
+
+// privateDNSName is the EC2-style name of an address, ip-172-18-0-5.ec2.internal.
+func privateDNSName(ip, region string) string {
+	name := "ip-"
+	for _, c := range ip {
+		if c == '.' {
+			c = '-'
+		}
+		name += string(c)
+	}
+	if region == "us-east-1" {
+		return name + ".ec2.internal"
+	}
+	return name + "." + region + ".compute.internal"
+}
+
+// startContainers pulls images, creates the containers and starts each one
+// once its dependsOn conditions hold. When all have started the task moves
+// to ACTIVATING.
+func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	if t.PullStoppedAt == nil {
+		if !r.pullImages(ctx, store, t) {
+			return 0
+		}
+	}
+	if !r.createContainers(ctx, store, t) {
+		return 0
+	}
+	states, err := r.inspectAll(ctx, t)
+	if err != nil {
+		return r.retryLater(ctx, t, err)
+	}
+	r.recordStates(store, t, states)
+	if essentialExited(t, states) {
+		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
+		return 0
+	}
+	waiting, err := r.startReady(ctx, t, states)
+	if err != nil {
+		code := types.TaskStopCodeTaskFailedToStart
+		var dep dependencyError
+		if errors.As(err, &dep) {
+			r.failTask(store, t, code, dep.container, err.Error())
+		} else {
+			r.failTask(store, t, code, "", err.Error())
+		}
+		return 0
+	}
+	if waiting {
+		return time.Second // health and exit events wake us sooner
+	}
+	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
+		if deref(t.LastStatus) == "PENDING" {
+			t.LastStatus = ptr("ACTIVATING")
+		}
+	})
+	return 0
+}
+
+// pullImages makes every image of the task available locally. It reports
+// false when the task failed.
+func (r *Reconciler) pullImages(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) bool {
+	start := r.now()
+	for _, cd := range t.Definition.ContainerDefinitions {
+		if err := r.rt.EnsureImage(ctx, deref(cd.Image)); err != nil {
+			if ctx.Err() != nil {
+				return false
+			}
+			reason := "CannotPullContainerError: " + err.Error()
+			if errors.Is(err, runtime.ErrEngineUnavailable) {
+				reason = "ResourceInitializationError: " + err.Error()
+			}
+			store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) { t.PullStartedAt = &start })
+			r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, deref(cd.Name), reason)
+			return false
+		}
+	}
+	end := r.now()
+	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
+		t.PullStartedAt, t.PullStoppedAt = &start, &end
+	})
+	t.PullStartedAt, t.PullStoppedAt = &start, &end
+	return true
+}
+
+// createContainers creates the containers not created yet, recording each
+// engine ID at once so that a stop finds it. It reports false on failure.
+func (r *Reconciler) createContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) bool {
+	for _, cd := range t.Definition.ContainerDefinitions {
+		name := deref(cd.Name)
+		if t.ContainerIDs[name] != "" {
+			continue
+		}
+		spec, err := r.containerSpec(t, cd)
+		if err == nil {
+			spec.SandboxID = t.SandboxID
+			var id string
+			id, err = r.rt.CreateContainer(ctx, spec)
+			if err == nil {
+				t.ContainerIDs[name] = id
+				store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) { t.ContainerIDs[name] = id })
+				continue
+			}
+		}
+		if ctx.Err() == nil {
+			r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, name, "CannotCreateContainerError: "+err.Error())
+		}
+		return false
+	}
+	return true
+}
+
+// inspectAll returns the engine's view of each created container by name;
+// a container that vanished is reported as exited without an exit code.
+func (r *Reconciler) inspectAll(ctx context.Context, t *ecsapi.Task) (map[string]runtime.ContainerState, error) {
+	states := map[string]runtime.ContainerState{}
+	for name, id := range t.ContainerIDs {
+		st, err := r.rt.InspectContainer(ctx, id)
+		switch {
+		case errors.Is(err, runtime.ErrNotFound):
+			st = runtime.ContainerState{ID: id, Status: "removed", ExitCode: -1}
+		case err != nil:
+			return nil, err
+		}
+		states[name] = st
+	}
+	return states, nil
+}
+
+// retryLater logs a passing engine problem and looks again soon.
+func (r *Reconciler) retryLater(ctx context.Context, t *ecsapi.Task, err error) time.Duration {
+	if ctx.Err() == nil {
+		r.log.Warn("engine call failed; retrying", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
+	}
+	return 2 * time.Second
+}
+
+// startReady starts every created container whose dependencies are met.
+// It reports whether some container still waits for its dependencies.
+func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[string]runtime.ContainerState) (bool, error) {
+	waiting := false
+	for _, cd := range t.Definition.ContainerDefinitions {
+		name := deref(cd.Name)
+		if st := states[name]; st.Status != "created" {
+			continue
+		}
+		ready, err := dependenciesMet(cd, states)
+		if err != nil {
+			return false, err
+		}
+		if !ready {
+			waiting = true
+			continue
+		}
+		if err := r.rt.StartContainer(ctx, t.ContainerIDs[name]); err != nil {
+			return false, fmt.Errorf("CannotStartContainerError: %w", err)
+		}
+		waiting = true // look again: the start shows up in the next inspection
+	}
+	return waiting, nil
+}
+
+// activate runs the activation hooks (load balancer, Cloud Map) and then
+// marks the task RUNNING.
+func (r *Reconciler) activate(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	done, err := r.runHooks(ctx, *t, true)
+	if err != nil {
+		r.log.Warn("activation hook failed; retrying", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
+		return 2 * time.Second
+	}
+	if !done {
+		return time.Second
+	}
+	now := r.now()
+	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
+		if deref(t.LastStatus) == "ACTIVATING" {
+			t.LastStatus = ptr("RUNNING")
+			t.StartedAt = &now
+		}
+	})
+	return 0
+}
+
+// observe keeps a RUNNING task's view current and stops it when an
+// essential container exits.
+func (r *Reconciler) observe(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	states, err := r.inspectAll(ctx, t)
+	if err != nil {
+		return r.retryLater(ctx, t, err)
+	}
+	r.recordStates(store, t, states)
+	if essentialExited(t, states) {
+		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
+		return 0
+	}
+	if sb, err := r.rt.InspectContainer(ctx, t.SandboxID); errors.Is(err, runtime.ErrNotFound) || err == nil && !sb.Running {
+		// Without its namespace owner the task has no network.
+		r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, "", "ResourceInitializationError: the task's network namespace is gone (its sandbox container exited or was removed)")
+	}
+	return 0
+}

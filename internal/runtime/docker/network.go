@@ -1,0 +1,117 @@
+package docker
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+
+	"github.com/localaws/ecsemu/internal/runtime"
+)
+
+// ensureNetwork finds or creates the task network and returns its ID.
+// Sandboxes join it by ID: engines before API 1.44 allow two networks with
+// one name, and a name would then be ambiguous. It looks the network up on
+// every call (one cheap request) so a network someone removed is re-created
+// rather than cached as a dangling ID.
+func (r *Runtime) ensureNetwork(ctx context.Context) (string, error) {
+	// Old engines do not reject a duplicate name, so concurrent creators
+	// in this process must not race between "not found" and "create".
+	r.netMu.Lock()
+	defer r.netMu.Unlock()
+	if id, err := r.findNetwork(ctx); err != nil || id != "" {
+		return id, err
+	}
+	id, err := r.createNetwork(ctx)
+	if cerrdefs.IsConflict(err) || cerrdefs.IsAlreadyExists(err) {
+		// Another process won the race; use its network.
+		return r.findNetwork(ctx)
+	}
+	return id, err
+}
+
+// findNetwork returns the ID of the network named opts.Network, or "".
+func (r *Runtime) findNetwork(ctx context.Context) (string, error) {
+	nets, err := r.networksNamed(ctx)
+	if err != nil || len(nets) == 0 {
+		return "", err
+	}
+	return nets[0].ID, nil
+}
+
+// networksNamed lists networks with exactly the task network's name, in a
+// stable order (the engine's name filter also matches substrings).
+func (r *Runtime) networksNamed(ctx context.Context) ([]network.Summary, error) {
+	cctx, cancel := r.call(ctx)
+	defer cancel()
+	res, err := r.cli.NetworkList(cctx, client.NetworkListOptions{
+		Filters: make(client.Filters).Add("name", r.opts.Network),
+	})
+	if err != nil {
+		return nil, r.wrap("list networks", r.opts.Network, err)
+	}
+	nets := slices.DeleteFunc(res.Items, func(n network.Summary) bool { return n.Name != r.opts.Network })
+	slices.SortFunc(nets, func(a, b network.Summary) int { return strings.Compare(a.ID, b.ID) })
+	return nets, nil
+}
+
+func (r *Runtime) createNetwork(ctx context.Context) (string, error) {
+	cctx, cancel := r.call(ctx)
+	defer cancel()
+	res, err := r.cli.NetworkCreate(cctx, r.opts.Network, client.NetworkCreateOptions{
+		Driver: "bridge",
+		Labels: map[string]string{runtime.LabelManaged: "true"},
+	})
+	if err != nil {
+		return "", r.wrap("create network", r.opts.Network, err)
+	}
+	r.log.InfoContext(ctx, "created task network", "op", "create network", "network", r.opts.Network, "id", res.ID)
+	return res.ID, nil
+}
+
+// RemoveNetwork removes the task network at shutdown so the emulator
+// leaves nothing behind. It keeps a network that still has containers
+// attached (tasks left running on purpose) and one the emulator did not
+// create (an operator's own network with a chosen subnet); both are not
+// errors. A missing network is not an error either.
+func (r *Runtime) RemoveNetwork(ctx context.Context) error {
+	r.netMu.Lock()
+	defer r.netMu.Unlock()
+	nets, err := r.networksNamed(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range nets {
+		if n.Labels[runtime.LabelManaged] != "true" {
+			continue
+		}
+		if err := r.removeIdleNetwork(ctx, n.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Runtime) removeIdleNetwork(ctx context.Context, id string) error {
+	cctx, cancel := r.call(ctx)
+	defer cancel()
+	res, err := r.cli.NetworkInspect(cctx, id, client.NetworkInspectOptions{})
+	if cerrdefs.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return r.wrap("inspect network", r.opts.Network, err)
+	}
+	if n := len(res.Network.Containers); n > 0 {
+		r.log.InfoContext(ctx, "task network still in use; leaving it", "op", "remove network", "network", r.opts.Network, "containers", n)
+		return nil
+	}
+	_, err = r.cli.NetworkRemove(cctx, id, client.NetworkRemoveOptions{})
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return r.wrap("remove network", r.opts.Network, err)
+	}
+	return nil
+}

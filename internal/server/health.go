@@ -1,0 +1,56 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// healthDoc is the body of GET /_emulator/health.
+type healthDoc struct {
+	Version  string            `json:"version"`
+	Region   string            `json:"defaultRegion"`
+	Account  string            `json:"accountId"`
+	Services map[string]string `json:"services"`
+	Docker   dockerHealth      `json:"docker"`
+}
+
+type dockerHealth struct {
+	Reachable  bool   `json:"reachable"`
+	Endpoint   string `json:"endpoint,omitempty"`
+	Version    string `json:"version,omitempty"`
+	APIVersion string `json:"apiVersion,omitempty"`
+	Error      string `json:"error,omitempty"`
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	doc := healthDoc{
+		Version: s.opts.Version,
+		Region:  s.opts.Region,
+		Account: s.opts.AccountID,
+		Services: map[string]string{
+			"ecs":              "running",
+			"elbv2":            "not available",
+			"servicediscovery": "not available",
+		},
+		Docker: s.dockerHealth(r.Context()),
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(doc)
+}
+
+func (s *Server) dockerHealth(ctx context.Context) dockerHealth {
+	if s.opts.Runtime == nil {
+		return dockerHealth{Error: "Docker is disabled (--disable-docker)"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	info, err := s.opts.Runtime.Info(ctx)
+	if err != nil {
+		return dockerHealth{Endpoint: s.opts.Runtime.Endpoint(), Error: err.Error()}
+	}
+	return dockerHealth{Reachable: true, Endpoint: info.Endpoint, Version: info.Version, APIVersion: info.APIVersion}
+}
