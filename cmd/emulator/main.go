@@ -69,6 +69,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		KeepContainers:  cfg.KeepContainers,
 		AllowPrivileged: cfg.AllowPrivileged,
 		AllowHostMounts: cfg.AllowHostMounts,
+		Scope:           cfg.DockerNetwork,
 		Logger:          log,
 	})
 	srv := server.New(server.Options{ECS: api, Runtime: rt, Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log})

@@ -19,6 +19,9 @@ func (r *Reconciler) sweepOrphans(ctx context.Context) {
 	}
 	removed := 0
 	for _, c := range list {
+		if c.Labels[runtime.LabelScope] != r.opts.Scope {
+			continue // another emulator's container
+		}
 		arn := c.Labels[runtime.LabelTaskARN]
 		if arn != "" {
 			if _, known := r.store(arn).TaskSnapshot(arn); known {

@@ -22,7 +22,7 @@ func sandboxName(t *ecsapi.Task) string {
 }
 
 // labels are the durable record linking a container to its task.
-func labels(t *ecsapi.Task, container, role string) map[string]string {
+func (r *Reconciler) labels(t *ecsapi.Task, container, role string) map[string]string {
 	l := map[string]string{
 		runtime.LabelManaged:        "true",
 		runtime.LabelRole:           role,
@@ -31,6 +31,7 @@ func labels(t *ecsapi.Task, container, role string) map[string]string {
 		runtime.LabelTaskDefFamily:  deref(t.Definition.Family),
 		runtime.LabelTaskDefVersion: strconv.Itoa(int(t.Definition.Revision)),
 		runtime.LabelRegion:         regionOf(*t.TaskArn),
+		runtime.LabelScope:          r.opts.Scope,
 	}
 	if container != "" {
 		l[runtime.LabelContainerName] = container
@@ -50,7 +51,7 @@ func (r *Reconciler) containerSpec(t *ecsapi.Task, cd types.ContainerDefinition)
 	spec := runtime.ContainerSpec{
 		Name:           containerName(t, name),
 		Image:          deref(cd.Image),
-		Labels:         labels(t, name, runtime.RoleContainer),
+		Labels:         r.labels(t, name, runtime.RoleContainer),
 		SandboxID:      t.SandboxID,
 		Entrypoint:     cd.EntryPoint,
 		Command:        cd.Command,

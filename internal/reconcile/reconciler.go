@@ -26,6 +26,9 @@ type Options struct {
 	// privileged mode and host mounts; both are refused by default.
 	AllowPrivileged bool
 	AllowHostMounts bool
+	// Scope is put on every container (LabelScope); the orphan sweep only
+	// removes containers of its own scope. main uses the network name.
+	Scope string
 	// Resync is the period of the safety-net full pass (default 5 s).
 	Resync time.Duration
 	Logger *slog.Logger
@@ -63,6 +66,9 @@ func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Scope == "" {
+		opts.Scope = "default"
 	}
 	return &Reconciler{api: api, rt: rt, opts: opts, log: opts.Logger, now: opts.Now}
 }

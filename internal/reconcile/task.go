@@ -57,7 +57,7 @@ func (r *Reconciler) failTask(store *ecsapi.Store, t *ecsapi.Task, code types.Ta
 func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
 	sb, err := r.rt.CreateSandbox(ctx, runtime.SandboxSpec{
 		Name:   sandboxName(t),
-		Labels: labels(t, "", runtime.RoleSandbox),
+		Labels: r.labels(t, "", runtime.RoleSandbox),
 	})
 	if err != nil {
 		if ctx.Err() == nil {

@@ -23,8 +23,11 @@ const (
 	LabelTaskDefVersion = "com.amazonaws.ecs.task-definition-version"
 	LabelServiceName    = "ecs-emulator.service-name"
 	LabelRegion         = "ecs-emulator.region"
-	RoleSandbox         = "sandbox"
-	RoleContainer       = "container"
+	// LabelScope names the emulator instance (its task network), so that
+	// two emulators sharing an engine never remove each other's containers.
+	LabelScope    = "ecs-emulator.scope"
+	RoleSandbox   = "sandbox"
+	RoleContainer = "container"
 )
 
 // ErrNotFound is returned (wrapped) when a container does not exist.
