@@ -113,7 +113,7 @@ func TestIntegrationExitCode(t *testing.T) {
 		t.Errorf("stopped task lacks timestamps:\n%s", dump(task))
 	}
 
-	side := f.app("side", "EXIT_AFTER=1s", "EXIT_CODE=4")
+	side := f.app("side", "EXIT_AFTER=1s", "EXIT_CODE=4", "PORT=8081") // main has 8080
 	side.Essential = aws.Bool(false)
 	td = f.register("sidecar", f.app("main"), side)
 	arn = aws.ToString(f.runTask(td).TaskArn)
@@ -126,7 +126,7 @@ func TestIntegrationExitCode(t *testing.T) {
 		return status(t) == "STOPPED"
 	}, nil)
 	if c := containerOf(t, task, "side"); aws.ToInt32(c.ExitCode) != 4 {
-		t.Errorf("side exit code %v, want 4", c.ExitCode)
+		t.Errorf("side:\n%s\nwant exit code 4", dump(c))
 	}
 	// Give the reconciler a few passes to (wrongly) react.
 	time.Sleep(2 * time.Second)
