@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -70,20 +71,6 @@ func nameFromRef(ref, kind string) string {
 	return res[strings.LastIndex(res, "/")+1:]
 }
 
-// clusterFromARN returns the cluster named inside a long service or task
-// ARN, or "" for a short ARN or a plain name.
-func clusterFromARN(ref string) string {
-	res, ok := arnResource(ref)
-	if !ok {
-		return ""
-	}
-	parts := strings.Split(res, "/")
-	if len(parts) == 3 {
-		return parts[1]
-	}
-	return ""
-}
-
 // IDs generates the identifiers AWS hands out. Tests may replace it.
 type IDs interface {
 	TaskID() string       // 32 lowercase hex
@@ -100,8 +87,10 @@ func (randomIDs) TaskID() string {
 }
 
 func (randomIDs) DeploymentID() string {
-	// 19 digits, the first non-zero, like ecs-svc/9223370564342348388.
-	n, _ := rand.Int(rand.Reader, big.NewInt(9e18))
+	// 19 digits, the first non-zero, like ecs-svc/9223370564342348388: a
+	// number in [1e18, MaxInt64]. The range must stop at MaxInt64, or the
+	// addition overflows into a negative ID.
+	n, _ := rand.Int(rand.Reader, big.NewInt(math.MaxInt64-1e18+1))
 	return "ecs-svc/" + strconv.FormatInt(n.Int64()+1e18, 10)
 }
 

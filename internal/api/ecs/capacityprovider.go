@@ -61,6 +61,10 @@ func (s *Store) DescribeCapacityProviders(_ context.Context, in *ecs.DescribeCap
 	if len(refs) == 0 {
 		refs = builtinCapacityProviders
 	}
+	withTags := false
+	for _, f := range in.Include {
+		withTags = withTags || f == types.CapacityProviderFieldTags
+	}
 	unlock := s.lock()
 	defer unlock()
 	var found []types.CapacityProvider
@@ -71,12 +75,11 @@ func (s *Store) DescribeCapacityProviders(_ context.Context, in *ecs.DescribeCap
 			continue
 		}
 		arn := capacityProviderARN(s.region, s.account, name)
-		found = append(found, types.CapacityProvider{
-			CapacityProviderArn: ptr(arn),
-			Name:                ptr(name),
-			Status:              types.CapacityProviderStatusActive,
-			Tags:                s.getTags(arn),
-		})
+		cp := types.CapacityProvider{CapacityProviderArn: ptr(arn), Name: ptr(name), Status: types.CapacityProviderStatusActive}
+		if withTags { // tags only on request, as for the other Describe operations
+			cp.Tags = s.getTags(arn)
+		}
+		found = append(found, cp)
 	}
 	pg, next, err := page(found, in.NextToken, in.MaxResults, 100, 100)
 	if err != nil {

@@ -151,7 +151,7 @@ func (s *Store) LaunchServiceTasks(arn, deploymentID string, n int) ([]string, e
 		return nil, fmt.Errorf("deployment %s not found", deploymentID)
 	}
 	cluster := s.clusters[clusterNameOf(svc)]
-	td, err := s.lookupTaskDefinition(deref(d.TaskDefinition))
+	td, err := s.taskDefinitionRevision(deref(d.TaskDefinition)) // DELETE_IN_PROGRESS still scales
 	if cluster == nil || err != nil {
 		return nil, fmt.Errorf("service %s: cluster or task definition is gone", deref(svc.ServiceName))
 	}

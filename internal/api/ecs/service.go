@@ -126,7 +126,7 @@ func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateSer
 		CapacityProviderStrategy:      clone.Of(in.CapacityProviderStrategy),
 		DeploymentConfiguration:       deploymentConfiguration(in.DeploymentConfiguration, strategy),
 		DeploymentController:          &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},
-		NetworkConfiguration:          clone.Of(in.NetworkConfiguration),
+		NetworkConfiguration:          networkDefaults(in.NetworkConfiguration),
 		LoadBalancers:                 nonNil(clone.Of(in.LoadBalancers)),
 		ServiceRegistries:             nonNil(clone.Of(in.ServiceRegistries)),
 		HealthCheckGracePeriodSeconds: clone.Of(in.HealthCheckGracePeriodSeconds),
@@ -152,6 +152,16 @@ func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateSer
 	}
 	s.startDeployment(svc, td)
 	return svc, nil
+}
+
+// networkDefaults copies a service's network configuration with
+// assignPublicIp defaulted to DISABLED, as DescribeServices reports it.
+func networkDefaults(nc *types.NetworkConfiguration) *types.NetworkConfiguration {
+	nc = clone.Of(nc)
+	if nc != nil && nc.AwsvpcConfiguration != nil {
+		nc.AwsvpcConfiguration.AssignPublicIp = orDefault(nc.AwsvpcConfiguration.AssignPublicIp, types.AssignPublicIpDisabled)
+	}
+	return nc
 }
 
 func launchTypeOf(asked types.LaunchType, strategy []types.CapacityProviderStrategyItem, resolved types.LaunchType) types.LaunchType {
@@ -240,9 +250,11 @@ func (s *Store) UpdateService(_ context.Context, in *ecs.UpdateServiceInput) (*e
 		return nil, err
 	}
 	svc, _ := s.findService(cluster, deref(in.Service))
-	if svc == nil || deref(svc.Status) == "INACTIVE" {
+	if svc == nil {
 		return nil, errServiceNotFound()
 	}
+	// A deleted service (DRAINING, or INACTIVE but still known) is not
+	// "not found" to AWS: updating it fails with "Service was not ACTIVE."
 	if deref(svc.Status) != "ACTIVE" {
 		return nil, errServiceNotActive()
 	}
@@ -270,13 +282,15 @@ func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs
 	}
 	network := svc.NetworkConfiguration
 	if in.NetworkConfiguration != nil {
-		network, redeploy = clone.Of(in.NetworkConfiguration), true
+		network, redeploy = networkDefaults(in.NetworkConfiguration), true
 	}
-	lt := svc.LaunchType
-	if lt == "" {
-		lt = types.LaunchTypeFargate
+	strategy, lt, moved, err := launchAfterUpdate(svc, in)
+	if err != nil {
+		return err
 	}
-	if err := validNetwork(td, lt, network); err != nil {
+	redeploy = redeploy || moved
+	// A service with a strategy and no launch type runs on Fargate.
+	if err := validNetwork(td, orDefault(lt, types.LaunchTypeFargate), network); err != nil {
 		return err
 	}
 	if in.LoadBalancers != nil {
@@ -292,12 +306,27 @@ func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs
 		svc.PlatformVersion, redeploy = clone.Of(in.PlatformVersion), true
 	}
 	svc.NetworkConfiguration = network
+	svc.CapacityProviderStrategy, svc.LaunchType = strategy, lt
 	s.applyServiceSettings(svc, in)
 	if redeploy {
 		s.startDeployment(svc, td)
 	}
 	svc.Steady = false
 	return nil
+}
+
+// launchAfterUpdate returns the capacity provider strategy and launch type
+// a service has after an update, and whether they changed. Moving to a
+// strategy drops the launch type, as on creation. Nothing is changed yet,
+// so a later validation error leaves the service as it was.
+func launchAfterUpdate(svc *Service, in *ecs.UpdateServiceInput) ([]types.CapacityProviderStrategyItem, types.LaunchType, bool, error) {
+	if len(in.CapacityProviderStrategy) == 0 {
+		return svc.CapacityProviderStrategy, svc.LaunchType, false, nil
+	}
+	if err := validStrategy(in.CapacityProviderStrategy); err != nil {
+		return nil, "", false, err
+	}
+	return clone.Of(in.CapacityProviderStrategy), "", true, nil
 }
 
 // applyServiceSettings copies the settings that never start a deployment.
@@ -335,9 +364,10 @@ func (s *Store) applyServiceSettings(svc *Service, in *ecs.UpdateServiceInput) {
 }
 
 // currentTaskDefinition is the task definition of the service's primary
-// deployment; it may be INACTIVE by now, which is fine for existing services.
+// deployment; it may be INACTIVE or even DELETE_IN_PROGRESS by now, which
+// is fine for existing services.
 func (s *Store) currentTaskDefinition(svc *Service) (*types.TaskDefinition, error) {
-	td, err := s.lookupTaskDefinition(deref(svc.TaskDefinition))
+	td, err := s.taskDefinitionRevision(deref(svc.TaskDefinition))
 	if err != nil {
 		return nil, errClient("TaskDefinition not found.")
 	}
@@ -352,9 +382,11 @@ func (s *Store) DeleteService(_ context.Context, in *ecs.DeleteServiceInput) (*e
 		return nil, err
 	}
 	svc, _ := s.findService(cluster, deref(in.Service))
-	if svc == nil || deref(svc.Status) == "INACTIVE" {
+	if svc == nil {
 		return nil, errServiceNotFound()
 	}
+	// Deleting a DRAINING or INACTIVE service again is not an error in AWS:
+	// it answers with the service as it is.
 	if deref(svc.Status) == "ACTIVE" {
 		if svc.DesiredCount > 0 && svc.SchedulingStrategy == types.SchedulingStrategyReplica && !deref(in.Force) {
 			return nil, errInvalidParameter("The service cannot be stopped while it is scaled above 0.")

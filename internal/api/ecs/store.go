@@ -74,7 +74,6 @@ type Store struct {
 	tasks     map[string]*Task    // by ARN, STOPPED ones until they expire
 	tags      map[string][]types.Tag
 	settings  accountSettings
-	tokens    map[string]string // CreateService clientToken → service ARN
 	runTokens map[string]runToken
 }
 
@@ -93,7 +92,6 @@ func newStore(region, account string, now func() time.Time, ids IDs, onChange fu
 		tasks:     map[string]*Task{},
 		tags:      map[string][]types.Tag{},
 		settings:  newAccountSettings(),
-		tokens:    map[string]string{},
 		runTokens: map[string]runToken{},
 	}
 }

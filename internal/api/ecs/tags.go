@@ -31,7 +31,9 @@ func (s *Store) resourceExists(arn string) error {
 	if !ok {
 		return errInvalidParameter("Invalid identifier: Identifier is for an invalid resource type or malformed.")
 	}
-	kind, _, _ := strings.Cut(res, "/")
+	// rest is "" for an ARN with a resource type but no ID
+	// ("…:task-definition"), which must not be sliced past its end.
+	kind, rest, _ := strings.Cut(res, "/")
 	switch kind {
 	case "cluster":
 		if c, ok := s.clusters[nameFromRef(arn, "cluster")]; ok && c.ClusterArn != nil && *c.ClusterArn == arn {
@@ -48,11 +50,11 @@ func (s *Store) resourceExists(arn string) error {
 			return nil
 		}
 	case "task-definition":
-		if _, err := s.lookupTaskDefinition(res[len("task-definition/"):]); err == nil {
+		if _, err := s.lookupTaskDefinition(rest); err == nil {
 			return nil
 		}
 	case "capacity-provider":
-		if isBuiltinCapacityProvider(res[len("capacity-provider/"):]) {
+		if isBuiltinCapacityProvider(rest) {
 			return nil
 		}
 	default:

@@ -47,15 +47,17 @@ func (s *Store) RunTask(_ context.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOu
 	if err := validOverrides(td, in.Overrides); err != nil {
 		return nil, err
 	}
-	request := fmt.Sprintf("%s|%s|%d|%v", deref(in.Cluster), *td.TaskDefinitionArn, count, deref(in.StartedBy))
+	group := deref(in.Group)
+	if group == "" {
+		group = "family:" + *td.Family
+	}
+	// The request is compared as resolved (cluster ARN, not the name or ARN
+	// the caller happened to use), so a retry spelled differently replays.
+	request := fmt.Sprintf("%s|%s|%d|%s|%s|%s", *cluster.ClusterArn, *td.TaskDefinitionArn, count, deref(in.StartedBy), group, lt)
 	if tok := deref(in.ClientToken); tok != "" {
 		if prev, ok := s.runTokens[tok]; ok {
 			return s.replayRunTask(prev, request)
 		}
-	}
-	group := deref(in.Group)
-	if group == "" {
-		group = "family:" + *td.Family
 	}
 	tags := clone.Of(in.Tags)
 	if in.PropagateTags == types.PropagateTagsTaskDefinition {

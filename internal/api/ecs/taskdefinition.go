@@ -107,8 +107,21 @@ func defaultInt(p *int32, def int32) *int32 {
 }
 
 // lookupTaskDefinition resolves "family", "family:revision" or an ARN. A
-// bare family resolves to its latest ACTIVE revision. Callers hold the lock.
+// bare family resolves to its latest ACTIVE revision; a DELETE_IN_PROGRESS
+// revision is not found. Callers hold the lock.
 func (s *Store) lookupTaskDefinition(ref string) (*types.TaskDefinition, error) {
+	td, err := s.taskDefinitionRevision(ref)
+	if err == nil && td.Status == types.TaskDefinitionStatusDeleteInProgress {
+		return nil, errClient("Unable to describe task definition.")
+	}
+	return td, err
+}
+
+// taskDefinitionRevision resolves like lookupTaskDefinition but also finds
+// DELETE_IN_PROGRESS revisions: the services and tasks that already use one
+// keep running on it and may still scale (DeleteTaskDefinitions doc).
+// Callers hold the lock.
+func (s *Store) taskDefinitionRevision(ref string) (*types.TaskDefinition, error) {
 	if res, ok := arnResource(ref); ok {
 		ref = strings.TrimPrefix(res, "task-definition/")
 	}
@@ -129,7 +142,7 @@ func (s *Store) lookupTaskDefinition(ref string) (*types.TaskDefinition, error) 
 	if err != nil || n < 1 {
 		return nil, errClient("Invalid revision number. Number: %s", rev)
 	}
-	if n > len(f.revisions) || f.revisions[n-1].Status == types.TaskDefinitionStatusDeleteInProgress {
+	if n > len(f.revisions) {
 		return nil, errClient("Unable to describe task definition.")
 	}
 	return f.revisions[n-1], nil
@@ -222,7 +235,9 @@ func (s *Store) ListTaskDefinitions(_ context.Context, in *ecs.ListTaskDefinitio
 	unlock := s.lock()
 	var tds []*types.TaskDefinition
 	for name, f := range s.families {
-		if in.FamilyPrefix != nil && !strings.HasPrefix(name, *in.FamilyPrefix) {
+		// Despite its name, ListTaskDefinitions' familyPrefix is the full
+		// family name; only ListTaskDefinitionFamilies matches a prefix.
+		if in.FamilyPrefix != nil && name != *in.FamilyPrefix {
 			continue
 		}
 		for _, td := range f.revisions {
@@ -234,11 +249,10 @@ func (s *Store) ListTaskDefinitions(_ context.Context, in *ecs.ListTaskDefinitio
 	unlock()
 	sort.Slice(tds, func(i, j int) bool {
 		a, b := tds[i], tds[j]
-		less := *a.Family < *b.Family || *a.Family == *b.Family && a.Revision < b.Revision
 		if in.Sort == types.SortOrderDesc {
-			return !less
+			a, b = b, a // swap rather than negate: less must stay false for equal items
 		}
-		return less
+		return *a.Family < *b.Family || *a.Family == *b.Family && a.Revision < b.Revision
 	})
 	arns := make([]string, len(tds))
 	for i, td := range tds {
