@@ -12,6 +12,12 @@ import (
 // sweepOrphans removes managed containers whose task the store does not
 // know: leftovers of an earlier run (state lives in memory) or of a crash.
 func (r *Reconciler) sweepOrphans(ctx context.Context) {
+	r.sweep(ctx, true)
+}
+
+// sweep removes the containers of this emulator's scope; keepKnown spares
+// those of tasks the store knows.
+func (r *Reconciler) sweep(ctx context.Context, keepKnown bool) {
 	list, err := r.rt.ListContainers(ctx)
 	if err != nil {
 		r.log.Debug("orphan sweep skipped: engine not reachable", "err", err)
@@ -22,20 +28,19 @@ func (r *Reconciler) sweepOrphans(ctx context.Context) {
 		if c.Labels[runtime.LabelScope] != r.opts.Scope {
 			continue // another emulator's container
 		}
-		arn := c.Labels[runtime.LabelTaskARN]
-		if arn != "" {
+		if arn := c.Labels[runtime.LabelTaskARN]; keepKnown && arn != "" {
 			if _, known := r.store(arn).TaskSnapshot(arn); known {
 				continue
 			}
 		}
 		if err := r.rt.RemoveContainer(ctx, c.ID); err != nil {
-			r.log.Warn("removing orphaned container failed", "container", c.Name, "err", err)
+			r.log.Warn("removing a leftover container failed", "container", c.Name, "err", err)
 			continue
 		}
 		removed++
 	}
 	if removed > 0 {
-		r.log.Info("removed containers left by an earlier run", "count", removed)
+		r.log.Info("removed leftover task containers", "count", removed)
 	}
 }
 
@@ -58,7 +63,9 @@ func (r *Reconciler) Shutdown(ctx context.Context) {
 		}
 	}
 	wg.Wait()
-	r.sweepOrphans(ctx)
+	// Everything of this scope goes, recorded or not: a create that timed
+	// out may still have happened in the engine.
+	r.sweep(ctx, false)
 	if nr, ok := r.rt.(interface{ RemoveNetwork(context.Context) error }); ok {
 		if err := nr.RemoveNetwork(ctx); err != nil {
 			r.log.Warn("removing the task network failed", "err", err)

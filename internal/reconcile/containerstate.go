@@ -3,6 +3,8 @@ package reconcile
 import (
 	"fmt"
 	"reflect"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
@@ -12,6 +14,47 @@ import (
 
 // oomReason is what ECS puts on a container the kernel killed for memory.
 const oomReason = "OutOfMemoryError: Container killed due to memory usage"
+
+// lateOOMWindow is how long after a SIGKILL exit a memory-limited
+// container is kept for a late OOM report (see oomWitness).
+const lateOOMWindow = time.Second
+
+// oomWitness remembers the containers the engine reported an "oom" event
+// for. Docker sets its OOMKilled flag only if the kernel's OOM notification
+// reaches it before the exit; under load (cgroup v1) the exit can win by
+// hundreds of milliseconds, and then the late "oom" event is the only trace
+// of why the container died.
+type oomWitness struct {
+	mu   sync.Mutex
+	seen map[string]time.Time // container ID → when the event came
+}
+
+func (w *oomWitness) add(id string, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.seen == nil {
+		w.seen = map[string]time.Time{}
+	}
+	for k, at := range w.seen {
+		if now.Sub(at) > time.Hour {
+			delete(w.seen, k) // a container removed behind our back
+		}
+	}
+	w.seen[id] = now
+}
+
+func (w *oomWitness) killed(id string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.seen[id]
+	return ok
+}
+
+func (w *oomWitness) forget(id string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.seen, id)
+}
 
 // recordStates copies what the engine reports into the task's containers
 // and health, writing to the store only when something changed (a write
@@ -109,49 +152,71 @@ func essentialExited(t *ecsapi.Task, states map[string]runtime.ContainerState) b
 }
 
 // dependencyError says a container can never start because a dependency
-// ended in a way that cannot satisfy its condition.
+// ended in a way that cannot satisfy its condition, or did not satisfy it
+// within its startTimeout.
 type dependencyError struct {
 	container, dependency string
 	condition             types.ContainerCondition
+	timeout               time.Duration // set when the startTimeout ran out
 }
 
 func (e dependencyError) Error() string {
+	if e.timeout > 0 {
+		return fmt.Sprintf("CannotStartContainerError: dependency %s of container %s did not reach condition %s within its startTimeout of %v", e.dependency, e.container, e.condition, e.timeout)
+	}
 	return fmt.Sprintf("CannotStartContainerError: dependency %s of container %s can no longer reach condition %s", e.dependency, e.container, e.condition)
 }
 
 // dependenciesMet evaluates a container's dependsOn against the engine's
-// view: START (has started), COMPLETE (has exited), SUCCESS (exited 0),
-// HEALTHY (health check passing).
-func dependenciesMet(cd types.ContainerDefinition, states map[string]runtime.ContainerState) (bool, error) {
+// view. A dependency with a startTimeout that has run since it started
+// without reaching a COMPLETE, SUCCESS or HEALTHY condition fails it, as
+// the ECS agent does; without one the container waits as long as it takes.
+func dependenciesMet(td types.TaskDefinition, cd types.ContainerDefinition, states map[string]runtime.ContainerState, now time.Time) (bool, error) {
 	for _, d := range cd.DependsOn {
-		st := states[deref(d.ContainerName)]
-		started := st.Status != "created" && st.Status != ""
-		ended := st.Exited() || st.Status == "removed"
-		fail := dependencyError{container: deref(cd.Name), dependency: deref(d.ContainerName), condition: d.Condition}
-		switch d.Condition {
-		case types.ContainerConditionStart, "":
-			if !started {
-				return false, nil
-			}
-		case types.ContainerConditionComplete:
-			if !ended {
-				return false, nil
-			}
-		case types.ContainerConditionSuccess:
-			if ended && st.ExitCode != 0 {
-				return false, fail
-			}
-			if !ended {
-				return false, nil
-			}
-		case types.ContainerConditionHealthy:
-			if ended || st.Health == runtime.HealthUnhealthy {
-				return false, fail
-			}
-			if st.Health != runtime.HealthHealthy {
-				return false, nil
-			}
+		dep := deref(d.ContainerName)
+		st := states[dep]
+		met, failed := dependencyState(d.Condition, st)
+		fail := dependencyError{container: deref(cd.Name), dependency: dep, condition: d.Condition}
+		switch {
+		case failed:
+			return false, fail
+		case met:
+			continue
 		}
+		limit := dependencyTimeout(td, dep)
+		if d.Condition != types.ContainerConditionStart && d.Condition != "" && limit > 0 && !st.StartedAt.IsZero() && now.Sub(st.StartedAt) > limit {
+			fail.timeout = limit
+			return false, fail
+		}
+		return false, nil
 	}
 	return true, nil
+}
+
+// dependencyState says whether a dependency's condition holds, or can no
+// longer hold: START (has started), COMPLETE (has exited), SUCCESS (exited
+// 0), HEALTHY (health check passing while running).
+func dependencyState(cond types.ContainerCondition, st runtime.ContainerState) (met, failed bool) {
+	started := st.Status != "created" && st.Status != ""
+	ended := st.Exited() || st.Status == "removed"
+	switch cond {
+	case types.ContainerConditionComplete:
+		return ended, false
+	case types.ContainerConditionSuccess:
+		return ended && st.ExitCode == 0, ended && st.ExitCode != 0
+	case types.ContainerConditionHealthy:
+		failed = ended || st.Health == runtime.HealthUnhealthy
+		return !failed && st.Health == runtime.HealthHealthy, failed
+	}
+	return started, false
+}
+
+// dependencyTimeout is a container's startTimeout; 0 when not set.
+func dependencyTimeout(td types.TaskDefinition, name string) time.Duration {
+	for _, cd := range td.ContainerDefinitions {
+		if deref(cd.Name) == name {
+			return time.Duration(deref(cd.StartTimeout)) * time.Second
+		}
+	}
+	return 0
 }

@@ -341,6 +341,23 @@ func TestIntegrationDependsOnOrder(t *testing.T) {
 	if c := containerOf(t, task, "init"); aws.ToInt32(c.ExitCode) != 1 {
 		t.Errorf("init exit code %v, want 1", c.ExitCode)
 	}
+
+	// A dependency that does not get HEALTHY within its startTimeout.
+	slow := f.app("slow")
+	slow.HealthCheck = healthCheck(1)
+	slow.HealthCheck.Interval = aws.Int32(300) // no verdict during the test
+	slow.StartTimeout = aws.Int32(2)
+	waiting := f.app("main", "PORT=8081")
+	waiting.DependsOn = []types.ContainerDependency{{ContainerName: aws.String("slow"), Condition: types.ContainerConditionHealthy}}
+	td = f.register("slowdep", slow, waiting)
+	start := time.Now()
+	arn = aws.ToString(f.runTask(td).TaskArn)
+	task = f.waitStopped(arn, 30*time.Second)
+	reason = aws.ToString(task.StoppedReason)
+	t.Logf("startTimeout: stopped after %v: %s", time.Since(start).Round(time.Millisecond), reason)
+	if task.StopCode != types.TaskStopCodeTaskFailedToStart || !strings.Contains(reason, "startTimeout") || !strings.Contains(reason, "HEALTHY") {
+		t.Errorf("stopCode %s reason %q, want TaskFailedToStart naming the startTimeout", task.StopCode, reason)
+	}
 }
 
 // Container health checks set container and task healthStatus.
@@ -364,6 +381,15 @@ func TestIntegrationHealth(t *testing.T) {
 	// A standalone task keeps running whatever its health.
 	if status(task) != "RUNNING" || aws.ToString(task.DesiredStatus) != "RUNNING" {
 		t.Errorf("unhealthy standalone task: %s/%s, want RUNNING/RUNNING", status(task), aws.ToString(task.DesiredStatus))
+	}
+
+	// A settled task is not rewritten: its version stays put across
+	// health probes and a resync (5 s).
+	before, _ := f.describeTask(goodArn)
+	time.Sleep(6 * time.Second)
+	after, _ := f.describeTask(goodArn)
+	if after.Version != before.Version {
+		t.Errorf("version of a settled task went from %d to %d:\n%s", before.Version, after.Version, dump(after))
 	}
 }
 
@@ -390,4 +416,88 @@ func firstPassingProbe(c containerInspect) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// A task stopped before it runs (a container waiting for a dependency)
+// stops cleanly, containers that never started included.
+func TestIntegrationStopPendingTask(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.app("a")
+	a.HealthCheck = healthCheck(1)
+	a.HealthCheck.Interval = aws.Int32(300) // never healthy during the test
+	b := f.app("b", "PORT=8081")
+	b.DependsOn = []types.ContainerDependency{{ContainerName: aws.String("a"), Condition: types.ContainerConditionHealthy}}
+	arn := aws.ToString(f.runTask(f.register("waiting", a, b)).TaskArn)
+	f.waitTask(arn, "a RUNNING, b waiting", 30*time.Second, func(t types.Task) bool {
+		return status(t) == "PENDING" && aws.ToString(t.Containers[0].LastStatus) == "RUNNING"
+	}, nil)
+	if _, err := f.ecs.StopTask(f.ctx, &ecs.StopTaskInput{Cluster: aws.String(testCluster), Task: aws.String(arn), Reason: aws.String("not waiting")}); err != nil {
+		t.Fatalf("StopTask: %v", err)
+	}
+	task := f.waitStopped(arn, 15*time.Second)
+	if task.StopCode != types.TaskStopCodeUserInitiated || aws.ToString(task.StoppedReason) != "not waiting" || task.StartedAt != nil {
+		t.Errorf("stopCode %s reason %q startedAt %v, want UserInitiated / not waiting / never started", task.StopCode, aws.ToString(task.StoppedReason), task.StartedAt)
+	}
+	if left := f.containers(f.engine(), runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+		t.Errorf("containers left: %v", containerNames(left))
+	}
+}
+
+// Containers removed behind the emulator's back stop their task.
+func TestIntegrationContainerRemovedOutside(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cli := f.engine()
+	td := f.register("victim", f.app("web"))
+	arn := aws.ToString(f.runTask(td).TaskArn)
+	task := f.waitRunning(arn, 30*time.Second)
+	if _, err := cli.ContainerRemove(f.ctx, aws.ToString(containerOf(t, task, "web").RuntimeId), client.ContainerRemoveOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	task = f.waitStopped(arn, 15*time.Second)
+	t.Logf("container removed: %s / %q; container reason %q", task.StopCode, aws.ToString(task.StoppedReason), aws.ToString(containerOf(t, task, "web").Reason))
+	if task.StopCode != types.TaskStopCodeEssentialContainerExited {
+		t.Errorf("stopCode %s, want EssentialContainerExited", task.StopCode)
+	}
+	if left := f.containers(cli, runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+		t.Errorf("containers left: %v", containerNames(left))
+	}
+
+	// The sandbox holds the task's network: without it the task stops.
+	arn = aws.ToString(f.runTask(td).TaskArn)
+	f.waitRunning(arn, 30*time.Second)
+	sb := f.containers(cli, runtime.LabelTaskARN+"="+arn, runtime.LabelRole+"="+runtime.RoleSandbox)
+	if len(sb) != 1 {
+		t.Fatalf("sandboxes of the task: %v", containerNames(sb))
+	}
+	if _, err := cli.ContainerRemove(f.ctx, sb[0].ID, client.ContainerRemoveOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	task = f.waitStopped(arn, 15*time.Second)
+	t.Logf("sandbox removed: %s / %q", task.StopCode, aws.ToString(task.StoppedReason))
+	if left := f.containers(cli, runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+		t.Errorf("containers left: %v", containerNames(left))
+	}
+}
+
+// A container the engine cannot start fails its task, the reason on the
+// task and on the container.
+func TestIntegrationCannotStartContainer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cd := f.app("web")
+	cd.EntryPoint = []string{"/does-not-exist"}
+	arn := aws.ToString(f.runTask(f.register("badentry", cd)).TaskArn)
+	task := f.waitStopped(arn, 30*time.Second)
+	reason := aws.ToString(task.StoppedReason)
+	if task.StopCode != types.TaskStopCodeTaskFailedToStart || !strings.HasPrefix(reason, "CannotStartContainerError:") || !strings.Contains(reason, "/does-not-exist") {
+		t.Errorf("stopCode %s reason %q, want TaskFailedToStart / CannotStartContainerError: … /does-not-exist …", task.StopCode, reason)
+	}
+	if c := containerOf(t, task, "web"); aws.ToString(c.Reason) != reason {
+		t.Errorf("container reason %q, want the task's", aws.ToString(c.Reason))
+	}
+	if left := f.containers(f.engine(), runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+		t.Errorf("containers left: %v", containerNames(left))
+	}
 }

@@ -45,6 +45,7 @@ type Reconciler struct {
 	queue *Queue
 	ctx   context.Context
 	hooks []Hook
+	oom   oomWitness
 }
 
 const (
@@ -173,6 +174,9 @@ func (r *Reconciler) consumeEvents(ctx context.Context, events <-chan runtime.Ev
 		case ev, ok := <-events:
 			if !ok {
 				return
+			}
+			if ev.Action == "oom" {
+				r.oom.add(ev.ContainerID, r.now())
 			}
 			if arn := ev.Labels[runtime.LabelTaskARN]; arn != "" {
 				r.queue.Enqueue(taskKeyPrefix + arn)

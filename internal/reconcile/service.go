@@ -10,13 +10,17 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 )
 
+// failureMemory is how long a failed task counts against its service: the
+// launch backoff is forgiven once the service ran this long without one.
+const failureMemory = time.Minute
+
 // reconcileService is the service scheduler: it keeps runningCount equal to
 // desiredCount, rolls deployments within the envelope, replaces tasks that
 // stop or fail their health checks, and reports what it does as events.
 func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Duration {
 	store := r.store(arn)
 	now := r.now()
-	svc, tasks, ok := store.ServiceSnapshot(arn, now.Add(-time.Minute))
+	svc, tasks, ok := store.ServiceSnapshot(arn, now.Add(-failureMemory))
 	if !ok || deref(svc.Status) == "INACTIVE" || svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
 		return 0
 	}
@@ -169,7 +173,8 @@ func (r *Reconciler) reportStall(store *ecsapi.Store, svc *ecsapi.Service) {
 
 // completeDeployment marks the primary deployment COMPLETED, drops the
 // older ones (so services-stable sees exactly one) and reports the steady
-// state once.
+// state once. It writes only what changes: it runs on every pass of a
+// settled service.
 func (r *Reconciler) completeDeployment(store *ecsapi.Store, svc *ecsapi.Service, tasks []ecsapi.Task) {
 	running := 0
 	for _, t := range tasks {
@@ -178,16 +183,45 @@ func (r *Reconciler) completeDeployment(store *ecsapi.Store, svc *ecsapi.Service
 		}
 	}
 	name := deref(svc.ServiceName)
+	// The launch backoff is forgiven only after a quiet spell, counted from
+	// the last failure and from the end of the last delay: a task that
+	// crashes a second after reaching RUNNING must not reset it each time,
+	// or a crash loop would relaunch at full speed.
 	now := r.now()
+	forgive := svc.LaunchFailures > 0 && !recentFailure(tasks) && now.Sub(svc.NextLaunchAt) > failureMemory
+	prim := primaryDeployment(svc)
+	if prim.RolloutState == types.DeploymentRolloutStateCompleted && len(svc.Deployments) == 1 && !svc.Stalled && !forgive {
+		r.reportSteady(store, svc, running)
+		return
+	}
 	var completedID string
 	store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) {
 		completedID = ecsapi.CompletePrimary(s, now)
 		s.Stalled = false
-		s.LaunchFailures, s.NextLaunchAt = 0, time.Time{}
+		if forgive {
+			s.LaunchFailures, s.NextLaunchAt = 0, time.Time{}
+		}
 	})
 	if completedID != "" {
 		store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) (deployment %s) deployment completed.", name, completedID))
 	}
+	r.reportSteady(store, svc, running)
+}
+
+// recentFailure says whether a task of the snapshot (which holds those
+// stopped in the last minute) ended badly.
+func recentFailure(tasks []ecsapi.Task) bool {
+	for i := range tasks {
+		if deref(tasks[i].LastStatus) == "STOPPED" && failedTask(&tasks[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportSteady reports "has reached a steady state." once per settling.
+func (r *Reconciler) reportSteady(store *ecsapi.Store, svc *ecsapi.Service, running int) {
+	name := deref(svc.ServiceName)
 	if !svc.Steady && running == int(svc.DesiredCount) {
 		store.MutateService(*svc.ServiceArn, func(s *ecsapi.Service) { s.Steady = true })
 		store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) has reached a steady state.", name))

@@ -55,7 +55,9 @@ func (r *Reconciler) failTask(store *ecsapi.Store, t *ecsapi.Task, code types.Ta
 // provision creates the task's network namespace and address (the ENI of
 // a Fargate task).
 func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
-	sb, err := r.rt.CreateSandbox(ctx, runtime.SandboxSpec{
+	// Not cancelled by a shutdown: a create cut short may still happen in
+	// the engine, and then nobody would know to remove it (see mustFinish).
+	sb, err := r.rt.CreateSandbox(mustFinish(ctx), runtime.SandboxSpec{
 		Name:   sandboxName(t),
 		Labels: r.labels(t, "", runtime.RoleSandbox),
 	})
@@ -139,14 +141,10 @@ func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t
 		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
 		return 0
 	}
-	waiting, err := r.startReady(ctx, t, states)
+	waiting, failed, err := r.startReady(ctx, t, states)
 	if err != nil {
-		code := types.TaskStopCodeTaskFailedToStart
-		var dep dependencyError
-		if errors.As(err, &dep) {
-			r.failTask(store, t, code, dep.container, err.Error())
-		} else {
-			r.failTask(store, t, code, "", err.Error())
+		if ctx.Err() == nil {
+			r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, failed, err.Error())
 		}
 		return 0
 	}
@@ -195,11 +193,14 @@ func (r *Reconciler) createContainers(ctx context.Context, store *ecsapi.Store, 
 		if t.ContainerIDs[name] != "" {
 			continue
 		}
+		if ctx.Err() != nil {
+			return false
+		}
 		spec, err := r.containerSpec(t, cd)
 		if err == nil {
 			spec.SandboxID = t.SandboxID
 			var id string
-			id, err = r.rt.CreateContainer(ctx, spec)
+			id, err = r.rt.CreateContainer(mustFinish(ctx), spec)
 			if err == nil {
 				t.ContainerIDs[name] = id
 				store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) { t.ContainerIDs[name] = id })
@@ -214,6 +215,12 @@ func (r *Reconciler) createContainers(ctx context.Context, store *ecsapi.Store, 
 	return true
 }
 
+// mustFinish detaches an engine call that creates something from the
+// reconciler's cancellation: the engine may complete a create whose
+// request was abandoned, leaving a container nobody recorded. The runtime
+// still bounds the call with its own timeout.
+func mustFinish(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // inspectAll returns the engine's view of each created container by name;
 // a container that vanished is reported as exited without an exit code.
 func (r *Reconciler) inspectAll(ctx context.Context, t *ecsapi.Task) (map[string]runtime.ContainerState, error) {
@@ -226,6 +233,7 @@ func (r *Reconciler) inspectAll(ctx context.Context, t *ecsapi.Task) (map[string
 		case err != nil:
 			return nil, err
 		}
+		st.OOMKilled = st.OOMKilled || r.oom.killed(id)
 		states[name] = st
 	}
 	return states, nil
@@ -240,28 +248,28 @@ func (r *Reconciler) retryLater(ctx context.Context, t *ecsapi.Task, err error) 
 }
 
 // startReady starts every created container whose dependencies are met.
-// It reports whether some container still waits for its dependencies.
-func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[string]runtime.ContainerState) (bool, error) {
-	waiting := false
+// It reports whether some container still waits for its dependencies, or
+// which one can never start, and why (ECS shows the reason on it too).
+func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[string]runtime.ContainerState) (waiting bool, failed string, err error) {
 	for _, cd := range t.Definition.ContainerDefinitions {
 		name := deref(cd.Name)
 		if st := states[name]; st.Status != "created" {
 			continue
 		}
-		ready, err := dependenciesMet(cd, states)
+		ready, err := dependenciesMet(t.Definition, cd, states, r.now())
 		if err != nil {
-			return false, err
+			return false, name, err
 		}
 		if !ready {
 			waiting = true
 			continue
 		}
 		if err := r.rt.StartContainer(ctx, t.ContainerIDs[name]); err != nil {
-			return false, fmt.Errorf("CannotStartContainerError: %w", err)
+			return false, name, fmt.Errorf("CannotStartContainerError: %w", err)
 		}
 		waiting = true // look again: the start shows up in the next inspection
 	}
-	return waiting, nil
+	return waiting, "", nil
 }
 
 // activate runs the activation hooks (load balancer, Cloud Map) and then

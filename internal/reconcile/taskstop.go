@@ -41,6 +41,9 @@ func (r *Reconciler) stopStep(ctx context.Context, store *ecsapi.Store, t *ecsap
 			t.ExecutionStoppedAt = &now
 		})
 	case "DEPROVISIONING":
+		if wait := r.awaitLateOOM(ctx, store, t); wait > 0 {
+			return wait
+		}
 		if err := r.removeContainers(ctx, t); err != nil {
 			return r.retryLater(ctx, t, err)
 		}
@@ -77,12 +80,54 @@ func (r *Reconciler) stopContainers(ctx context.Context, t *ecsapi.Task) {
 	wg.Wait()
 }
 
+// awaitLateOOM keeps a task's containers a moment longer while one that
+// was SIGKILLed under a memory limit may still be reported OOM-killed (see
+// oomWitness): once removed, it could not be inspected again. It records
+// what the engine says meanwhile and returns how long to wait still.
+func (r *Reconciler) awaitLateOOM(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	suspect := false
+	for _, c := range t.Containers {
+		suspect = suspect || deref(c.ExitCode) == 137 && c.Reason == nil && memoryLimited(t, deref(c.Name))
+	}
+	if !suspect {
+		return 0
+	}
+	states, err := r.inspectAll(ctx, t)
+	if err != nil {
+		return 0 // removal reports the engine's trouble
+	}
+	r.recordStates(store, t, states)
+	var wait time.Duration
+	for name, st := range states {
+		if st.ExitCode == 137 && !st.OOMKilled && memoryLimited(t, name) {
+			// Capped: the engine's clock is not ours.
+			wait = max(wait, min(lateOOMWindow-r.now().Sub(st.FinishedAt), lateOOMWindow))
+		}
+	}
+	return wait
+}
+
+// memoryLimited says whether a container runs under a hard memory limit,
+// the only way for it to be OOM-killed on its own.
+func memoryLimited(t *ecsapi.Task, name string) bool {
+	if o := override(t, name); o != nil && o.Memory != nil {
+		return *o.Memory > 0
+	}
+	for _, cd := range t.Definition.ContainerDefinitions {
+		if deref(cd.Name) == name {
+			return deref(cd.Memory) > 0
+		}
+	}
+	return false
+}
+
 // removeContainers removes the task's containers and then its sandbox.
 func (r *Reconciler) removeContainers(ctx context.Context, t *ecsapi.Task) error {
 	for _, id := range t.ContainerIDs {
 		if err := r.rt.RemoveContainer(ctx, id); err != nil {
 			return err
 		}
+		r.oom.forget(id)
 	}
 	if t.SandboxID != "" {
 		return r.rt.RemoveContainer(ctx, t.SandboxID)
