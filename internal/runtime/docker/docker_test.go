@@ -113,6 +113,15 @@ func TestOOMKilled(t *testing.T) {
 	spec.MemoryBytes = 32 << 20
 	id := e.start(spec)
 	s := e.waitExit(id)
+	// Docker 20.10 on cgroup v1 may record the kernel's OOM notice a few
+	// hundred milliseconds after the exit, so look again for a while.
+	for deadline := time.Now().Add(3 * time.Second); !s.OOMKilled && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		var err error
+		if s, err = e.r.InspectContainer(e.ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if !s.OOMKilled || s.ExitCode != 137 {
 		t.Fatalf("state = %+v, want OOMKilled with exit code 137", s)
 	}
