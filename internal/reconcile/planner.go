@@ -50,8 +50,17 @@ type plan struct {
 	Stalled   bool         // the envelope allows neither a start nor a stop
 }
 
+// phase says what the service is doing besides keeping its count.
+type phase int
+
+const (
+	phaseRunning  phase = iota
+	phaseDraining       // deleted: stop everything
+	phaseFailed         // the primary deployment FAILED: launch nothing more
+)
+
 // planService computes the next step of a REPLICA service.
-func planService(env envelope, primary string, draining bool, tasks []taskInfo) plan {
+func planService(env envelope, primary string, ph phase, tasks []taskInfo) plan {
 	var p plan
 	var live, active []taskInfo
 	for _, t := range tasks {
@@ -63,7 +72,7 @@ func planService(env envelope, primary string, draining bool, tasks []taskInfo) 
 			active = append(active, t)
 		}
 	}
-	if draining {
+	if ph == phaseDraining {
 		for _, t := range active {
 			p.Stops = append(p.Stops, stopAction{t.ARN, reasonScaling})
 		}
@@ -86,6 +95,9 @@ func planService(env envelope, primary string, draining bool, tasks []taskInfo) 
 			p.Stops = append(p.Stops, stopAction{t.ARN, reasonScaling})
 		}
 		current = current[excess:]
+	}
+	if ph == phaseFailed {
+		return p // the circuit breaker stopped this deployment
 	}
 	p.Stops = append(p.Stops, stopOld(env, current, old)...)
 	p.Launch = max(0, min(env.Desired-len(current), env.Max-len(live)))

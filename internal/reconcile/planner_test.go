@@ -90,7 +90,7 @@ func TestPlannerRollingUpdateEnvelope(t *testing.T) {
 			s.advance()
 			var got []step
 			for i := 0; i < 20; i++ {
-				p := planService(env, "new", false, s.tasks)
+				p := planService(env, "new", phaseRunning, s.tasks)
 				if p.Completed {
 					break
 				}
@@ -158,7 +158,7 @@ func TestPlannerScaling(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := planService(newEnvelope(tt.desired, 100, 200), "d", false, tt.tasks)
+			p := planService(newEnvelope(tt.desired, 100, 200), "d", phaseRunning, tt.tasks)
 			if p.Launch != tt.launch || !reflect.DeepEqual(p.Stops, tt.stops) || p.Completed != tt.completed {
 				t.Fatalf("plan = %+v, want launch %d stops %v completed %v", p, tt.launch, tt.stops, tt.completed)
 			}
@@ -172,7 +172,7 @@ func TestPlannerDrainingStopsEverything(t *testing.T) {
 		{ARN: "b", Deployment: "old", Active: true},
 		{ARN: "c", Deployment: "d", Stopped: true},
 	}
-	p := planService(newEnvelope(0, 100, 200), "d", true, tasks)
+	p := planService(newEnvelope(0, 100, 200), "d", phaseDraining, tasks)
 	want := []stopAction{{"a", reasonScaling}, {"b", reasonScaling}}
 	if p.Launch != 0 || !reflect.DeepEqual(p.Stops, want) {
 		t.Fatalf("plan = %+v, want stops %v", p, want)
@@ -183,8 +183,18 @@ func TestPlannerReportsAStalledDeployment(t *testing.T) {
 	// desired 1 with 100/100 can neither start a new task (max 1) nor stop
 	// the old one (min 1): ECS reports the deployment configuration.
 	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Healthy: true}
-	p := planService(newEnvelope(1, 100, 100), "new", false, []taskInfo{old})
+	p := planService(newEnvelope(1, 100, 100), "new", phaseRunning, []taskInfo{old})
 	if !p.Stalled || p.Launch != 0 || len(p.Stops) != 0 {
 		t.Fatalf("plan = %+v, want a stall", p)
+	}
+}
+
+func TestPlannerFailedDeploymentLaunchesNothing(t *testing.T) {
+	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Healthy: true}
+	sick := taskInfo{ARN: "s", Deployment: "new", Active: true, Running: true, Unhealthy: true}
+	p := planService(newEnvelope(2, 100, 200), "new", phaseFailed, []taskInfo{old, sick})
+	want := []stopAction{{"s", reasonContainerHealth}}
+	if p.Launch != 0 || !reflect.DeepEqual(p.Stops, want) || p.Completed || p.Stalled {
+		t.Fatalf("plan = %+v, want only the unhealthy task stopped", p)
 	}
 }

@@ -36,9 +36,14 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 			requeue = wait // re-judge health when the grace period ends
 		}
 	}
+	if wait, tripped := r.runCircuitBreaker(store, &svc, tasks, now); tripped {
+		return time.Millisecond // plan again with the new deployments
+	} else if wait > 0 && (requeue == 0 || wait < requeue) {
+		requeue = wait
+	}
 	dc := svc.DeploymentConfiguration
 	env := newEnvelope(svc.DesiredCount, deref(dc.MinimumHealthyPercent), deref(dc.MaximumPercent))
-	p := planService(env, deref(prim.Id), deref(svc.Status) == "DRAINING", infos)
+	p := planService(env, deref(prim.Id), phaseOf(&svc, prim), infos)
 	r.applyStops(store, &svc, p.Stops)
 	if deref(svc.Status) == "DRAINING" {
 		r.finishDraining(store, &svc, tasks)
@@ -59,6 +64,16 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 		r.completeDeployment(store, &svc, tasks)
 	}
 	return requeue
+}
+
+func phaseOf(svc *ecsapi.Service, prim *types.Deployment) phase {
+	switch {
+	case deref(svc.Status) == "DRAINING":
+		return phaseDraining
+	case prim.RolloutState == types.DeploymentRolloutStateFailed:
+		return phaseFailed
+	}
+	return phaseRunning
 }
 
 func nonZero(a, b time.Duration) time.Duration {
@@ -231,11 +246,13 @@ func (r *Reconciler) reportSteady(store *ecsapi.Store, svc *ecsapi.Service, runn
 // recordLaunchFailure counts a service task that ended badly and delays
 // the next launch: no delay for the first two, then 2 s doubling to 1 min.
 // A broken image is retried this way instead of in a hot loop.
-func (r *Reconciler) recordLaunchFailure(store *ecsapi.Store, arn string) {
+func (r *Reconciler) recordLaunchFailure(store *ecsapi.Store, t *ecsapi.Task) {
 	now := r.now()
+	arn := t.ServiceARN
 	var report bool
 	var name string
 	store.MutateService(arn, func(s *ecsapi.Service) {
+		ecsapi.RecordTaskFailure(s, deref(t.StartedBy), now)
 		s.LaunchFailures++
 		if s.LaunchFailures > 2 {
 			delay := min(time.Duration(1<<min(s.LaunchFailures-2, 10))*time.Second, time.Minute)
@@ -248,4 +265,5 @@ func (r *Reconciler) recordLaunchFailure(store *ecsapi.Store, arn string) {
 	if report {
 		store.AddServiceEvent(arn, fmt.Sprintf("(service %s) is unable to consistently start tasks successfully.", name))
 	}
+	r.queue.Enqueue(serviceKeyPrefix + arn) // the failure may trip the circuit breaker
 }

@@ -153,7 +153,7 @@ func (r *Reconciler) finishStop(store *ecsapi.Store, t *ecsapi.Task) {
 		}
 	})
 	if t.ServiceARN != "" && failedTask(t) {
-		r.recordLaunchFailure(store, t.ServiceARN)
+		r.recordLaunchFailure(store, t)
 	}
 }
 

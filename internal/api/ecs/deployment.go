@@ -54,6 +54,10 @@ func (s *Store) startDeployment(svc *Service, td *types.TaskDefinition) {
 	svc.Deployments = append([]types.Deployment{d}, svc.Deployments...)
 	svc.TaskDefinition = td.TaskDefinitionArn
 	svc.Steady = false
+	svc.RollingBackFrom = ""
+	// A new deployment gets a fresh start: no launch backoff inherited
+	// from the failures of the previous one.
+	svc.LaunchFailures, svc.NextLaunchAt = 0, time.Time{}
 	s.recordServiceDeployment(svc, d, source)
 }
 
@@ -213,14 +217,15 @@ func CompletePrimary(svc *Service, now time.Time) string {
 	d.RolloutStateReason = ptr("ECS deployment " + deref(d.Id) + " completed.")
 	d.UpdatedAt = &now
 	svc.Deployments = []types.Deployment{*d}
-	for i := range svc.History {
-		h := &svc.History[i]
-		if h.DeploymentID == deref(d.Id) && h.Status == types.ServiceDeploymentStatusInProgress {
-			h.Status = types.ServiceDeploymentStatusSuccessful
-			h.FinishedAt, h.UpdatedAt = &now, &now
-			if h.DeploymentCircuitBreaker != nil && h.DeploymentCircuitBreaker.Status == types.ServiceDeploymentRollbackMonitorsStatusMonitoring {
-				h.DeploymentCircuitBreaker.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete
-			}
+	if h := historyOf(svc, svc.RollingBackFrom); h != nil && h.Status == types.ServiceDeploymentStatusRollbackInProgress {
+		h.Status, h.FinishedAt, h.UpdatedAt = types.ServiceDeploymentStatusRollbackSuccessful, &now, &now
+	}
+	svc.RollingBackFrom = ""
+	if h := historyOf(svc, deref(d.Id)); h != nil && h.Status == types.ServiceDeploymentStatusInProgress {
+		h.Status = types.ServiceDeploymentStatusSuccessful
+		h.FinishedAt, h.UpdatedAt = &now, &now
+		if h.DeploymentCircuitBreaker != nil && h.DeploymentCircuitBreaker.Status == types.ServiceDeploymentRollbackMonitorsStatusMonitoring {
+			h.DeploymentCircuitBreaker.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete
 		}
 	}
 	return deref(d.Id)

@@ -35,6 +35,9 @@ type Service struct {
 	// Stalled is true once the "unable to stop or start tasks" event was
 	// reported for the current deployment.
 	Stalled bool
+	// RollingBackFrom is the deployment the circuit breaker failed while
+	// the service rolls back from it ("" otherwise).
+	RollingBackFrom string
 	// History lists the service deployments, oldest first.
 	History []ServiceDeploymentRecord
 }
