@@ -212,7 +212,10 @@ func TestIntegrationNoEngine(t *testing.T) {
 	f.waitService("hopeless", "the unable-to-start event", 30*time.Second, func(s types.Service, _ []types.Task) bool {
 		return slices.Contains(eventMessages(s), "(service hopeless) is unable to consistently start tasks successfully.")
 	})
-	stopped, _ := f.serviceTasks("hopeless", types.DesiredStatusStopped)
+	stopped, err := f.serviceTasks("hopeless", types.DesiredStatusStopped)
+	if err != nil {
+		t.Fatalf("listing the stopped tasks: %v", err)
+	}
 	if len(stopped) < 3 || len(stopped) > 6 {
 		t.Errorf("%d failed tasks after the third failure, want a few (backoff)\n%s", len(stopped), f.serviceState("hopeless"))
 	}

@@ -11,7 +11,8 @@ type taskInfo struct {
 	Active     bool   // desired status RUNNING
 	Stopped    bool   // last status STOPPED
 	Running    bool   // last status RUNNING
-	Healthy    bool   // counts towards minimumHealthyPercent
+	Ready      bool   // RUNNING and passing its health checks, if it has any
+	Healthy    bool   // counts towards minimumHealthyPercent (Ready, and 40 s old without health checks)
 	Unhealthy  bool   // failed its health checks after the grace period
 }
 
@@ -101,7 +102,7 @@ func planService(env envelope, primary string, ph phase, tasks []taskInfo) plan 
 	}
 	p.Stops = append(p.Stops, stopOld(env, current, old)...)
 	p.Launch = max(0, min(env.Desired-len(current), env.Max-len(live)))
-	p.Completed = len(current) == env.Desired && allHealthy(current) && len(live) == len(current)
+	p.Completed = len(current) == env.Desired && allReady(current) && len(live) == len(current)
 	p.Stalled = p.Launch == 0 && len(p.Stops) == 0 && !p.Completed && len(current) < env.Desired && !anyStarting(live)
 	return p
 }
@@ -117,8 +118,8 @@ func splitByDeployment(tasks []taskInfo, primary string) (current, old []taskInf
 	return current, old
 }
 
-// stopOld stops tasks of older deployments: those not healthy at once,
-// healthy ones only while enough healthy tasks remain.
+// stopOld stops tasks of older deployments: those not running or failing
+// their checks at once, the others only while enough healthy tasks remain.
 func stopOld(env envelope, current, old []taskInfo) []stopAction {
 	healthy := 0
 	for _, t := range append(append([]taskInfo{}, current...), old...) {
@@ -130,7 +131,7 @@ func stopOld(env envelope, current, old []taskInfo) []stopAction {
 	orderForStop(old)
 	var stops []stopAction
 	for _, t := range old {
-		if !t.Healthy {
+		if !t.Ready {
 			stops = append(stops, stopAction{t.ARN, reasonScaling})
 			continue
 		}
@@ -149,10 +150,12 @@ func orderForStop(tasks []taskInfo) {
 		switch {
 		case !t.Running:
 			return 0
-		case !t.Healthy:
+		case !t.Ready:
 			return 1
+		case !t.Healthy:
+			return 2
 		}
-		return 2
+		return 3
 	}
 	for i := 1; i < len(tasks); i++ {
 		for j := i; j > 0 && rank(tasks[j]) < rank(tasks[j-1]); j-- {
@@ -161,9 +164,9 @@ func orderForStop(tasks []taskInfo) {
 	}
 }
 
-func allHealthy(tasks []taskInfo) bool {
+func allReady(tasks []taskInfo) bool {
 	for _, t := range tasks {
-		if !t.Healthy {
+		if !t.Ready {
 			return false
 		}
 	}
@@ -174,7 +177,7 @@ func allHealthy(tasks []taskInfo) bool {
 // stopped, so that waiting is not a stall.
 func anyStarting(tasks []taskInfo) bool {
 	for _, t := range tasks {
-		if !t.Active || !t.Healthy {
+		if !t.Active || !t.Ready {
 			return true
 		}
 	}

@@ -34,7 +34,8 @@ func (s *sim) advance() {
 		}
 		s.age[t.ARN]++
 		t.Running = s.age[t.ARN] >= 1
-		t.Healthy = s.age[t.ARN] >= 2
+		t.Ready = s.age[t.ARN] >= 2 // health checks pass
+		t.Healthy = t.Ready
 		kept = append(kept, t)
 	}
 	s.tasks = kept
@@ -137,7 +138,7 @@ func TestPlannerEnvelopeArithmetic(t *testing.T) {
 
 func TestPlannerScaling(t *testing.T) {
 	running := func(arn string) taskInfo {
-		return taskInfo{ARN: arn, Deployment: "d", Active: true, Running: true, Healthy: true}
+		return taskInfo{ARN: arn, Deployment: "d", Active: true, Running: true, Ready: true, Healthy: true}
 	}
 	pending := taskInfo{ARN: "p", Deployment: "d", Active: true}
 	tests := []struct {
@@ -168,7 +169,7 @@ func TestPlannerScaling(t *testing.T) {
 
 func TestPlannerDrainingStopsEverything(t *testing.T) {
 	tasks := []taskInfo{
-		{ARN: "a", Deployment: "d", Active: true, Running: true, Healthy: true},
+		{ARN: "a", Deployment: "d", Active: true, Running: true, Ready: true, Healthy: true},
 		{ARN: "b", Deployment: "old", Active: true},
 		{ARN: "c", Deployment: "d", Stopped: true},
 	}
@@ -182,7 +183,7 @@ func TestPlannerDrainingStopsEverything(t *testing.T) {
 func TestPlannerReportsAStalledDeployment(t *testing.T) {
 	// desired 1 with 100/100 can neither start a new task (max 1) nor stop
 	// the old one (min 1): ECS reports the deployment configuration.
-	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Healthy: true}
+	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Ready: true, Healthy: true}
 	p := planService(newEnvelope(1, 100, 100), "new", phaseRunning, []taskInfo{old})
 	if !p.Stalled || p.Launch != 0 || len(p.Stops) != 0 {
 		t.Fatalf("plan = %+v, want a stall", p)
@@ -190,11 +191,33 @@ func TestPlannerReportsAStalledDeployment(t *testing.T) {
 }
 
 func TestPlannerFailedDeploymentLaunchesNothing(t *testing.T) {
-	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Healthy: true}
+	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Ready: true, Healthy: true}
 	sick := taskInfo{ARN: "s", Deployment: "new", Active: true, Running: true, Unhealthy: true}
 	p := planService(newEnvelope(2, 100, 200), "new", phaseFailed, []taskInfo{old, sick})
 	want := []stopAction{{"s", reasonContainerHealth}}
 	if p.Launch != 0 || !reflect.DeepEqual(p.Stops, want) || p.Completed || p.Stalled {
 		t.Fatalf("plan = %+v, want only the unhealthy task stopped", p)
+	}
+}
+
+// Without health checks a task counts towards minimumHealthyPercent only
+// after 40 s of RUNNING: younger old tasks are neither stopped for free nor
+// counted, so a rollout waits for them.
+func TestPlannerSettlingTasksAreKeptButNotCounted(t *testing.T) {
+	young := func(arn, dep string) taskInfo {
+		return taskInfo{ARN: arn, Deployment: dep, Active: true, Running: true, Ready: true}
+	}
+	tasks := []taskInfo{young("o1", "old"), young("o2", "old"), young("n1", "new"), young("n2", "new")}
+	p := planService(newEnvelope(2, 100, 200), "new", phaseRunning, tasks)
+	if len(p.Stops) != 0 || p.Launch != 0 {
+		t.Fatalf("plan = %+v, want to wait for the tasks to settle", p)
+	}
+	for i := range tasks {
+		tasks[i].Healthy = true
+	}
+	p = planService(newEnvelope(2, 100, 200), "new", phaseRunning, tasks)
+	want := []stopAction{{"o1", reasonScaling}, {"o2", reasonScaling}}
+	if !reflect.DeepEqual(p.Stops, want) {
+		t.Fatalf("plan = %+v, want the old tasks stopped once the new ones count", p)
 	}
 }

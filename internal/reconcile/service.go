@@ -32,14 +32,14 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 	requeue := time.Duration(0)
 	for i := range tasks {
 		infos[i] = r.describeForPlan(&svc, &tasks[i], now)
-		if wait := graceRemaining(&svc, &tasks[i], now); wait > 0 && (requeue == 0 || wait < requeue) {
-			requeue = wait // re-judge health when the grace period ends
+		// Look again when a grace period ends or a task settles.
+		requeue = earliest(requeue, graceRemaining(&svc, &tasks[i], now))
+		if left, _ := countsAsHealthy(&tasks[i], now); left > 0 {
+			requeue = earliest(requeue, left)
 		}
 	}
-	if wait, tripped := r.runCircuitBreaker(store, &svc, tasks, now); tripped {
+	if r.runCircuitBreaker(store, &svc, tasks, now) {
 		return time.Millisecond // plan again with the new deployments
-	} else if wait > 0 && (requeue == 0 || wait < requeue) {
-		requeue = wait
 	}
 	dc := svc.DeploymentConfiguration
 	env := newEnvelope(svc.DesiredCount, deref(dc.MinimumHealthyPercent), deref(dc.MaximumPercent))
@@ -76,6 +76,14 @@ func phaseOf(svc *ecsapi.Service, prim *types.Deployment) phase {
 	return phaseRunning
 }
 
+// earliest is the sooner of two positive delays (0 means none).
+func earliest(a, b time.Duration) time.Duration {
+	if b > 0 && (a == 0 || b < a) {
+		return b
+	}
+	return a
+}
+
 func nonZero(a, b time.Duration) time.Duration {
 	if a == 0 {
 		return b
@@ -95,20 +103,22 @@ func primaryDeployment(svc *ecsapi.Service) *types.Deployment {
 // describeForPlan reduces a task to what the planner needs.
 func (r *Reconciler) describeForPlan(svc *ecsapi.Service, t *ecsapi.Task, now time.Time) taskInfo {
 	running := deref(t.LastStatus) == "RUNNING"
+	_, counts := countsAsHealthy(t, now)
 	return taskInfo{
 		ARN:        *t.TaskArn,
 		Deployment: deref(t.StartedBy),
 		Active:     deref(t.DesiredStatus) != "STOPPED",
 		Stopped:    deref(t.LastStatus) == "STOPPED",
 		Running:    running,
-		Healthy:    running && rolloutHealthy(t),
+		Ready:      running && rolloutHealthy(t),
+		Healthy:    counts,
 		Unhealthy:  running && t.HealthStatus == types.HealthStatusUnhealthy && graceRemaining(svc, t, now) <= 0,
 	}
 }
 
-// rolloutHealthy is the one place that says whether a RUNNING task counts
-// as healthy for a deployment: every essential container with a health
-// check must be HEALTHY. Load balancer and Cloud Map health join here.
+// rolloutHealthy is the one place that says whether a RUNNING task passes
+// its health checks: every essential container with a health check must be
+// HEALTHY. Load balancer and Cloud Map health join here.
 func rolloutHealthy(t *ecsapi.Task) bool {
 	for _, cd := range t.Definition.ContainerDefinitions {
 		if cd.HealthCheck == nil || !essential(t.Definition, deref(cd.Name)) {
@@ -121,6 +131,35 @@ func rolloutHealthy(t *ecsapi.Task) bool {
 		}
 	}
 	return true
+}
+
+// settleTime is how long ECS waits after a task without any health check
+// reached RUNNING before counting it towards minimumHealthyPercent (and
+// before it resets the circuit breaker's failure count). A task with health
+// checks counts once they pass.
+const settleTime = 40 * time.Second
+
+// countsAsHealthy says whether a task counts as healthy for the deployment
+// (minimumHealthyPercent, circuit breaker); if not yet, how long until it
+// would without a health check.
+func countsAsHealthy(t *ecsapi.Task, now time.Time) (time.Duration, bool) {
+	if deref(t.LastStatus) != "RUNNING" || deref(t.DesiredStatus) == "STOPPED" || !rolloutHealthy(t) {
+		return 0, false
+	}
+	if hasHealthCheck(t) {
+		return 0, true
+	}
+	left := deref(t.StartedAt).Add(settleTime).Sub(now)
+	return left, left <= 0
+}
+
+func hasHealthCheck(t *ecsapi.Task) bool {
+	for _, cd := range t.Definition.ContainerDefinitions {
+		if cd.HealthCheck != nil && essential(t.Definition, deref(cd.Name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // graceRemaining is how long health failures of a task are still ignored
