@@ -106,6 +106,7 @@ func (e *Emulator) Config(region string) aws.Config {
 		Region:           region,
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		RetryMaxAttempts: 1,
+		HTTPClient:       httpClient,
 	}
 }
 

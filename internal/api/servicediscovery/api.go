@@ -1,0 +1,157 @@
+// Package servicediscovery implements the AWS Cloud Map API (awsJson1_1)
+// on top of an in-memory store per account and region. Besides the wire
+// API it offers the other parts of the emulator an in-process interface:
+// Store methods ECS calls to register its tasks (RegisterInstanceDirect,
+// DeregisterInstanceDirect, SetInstanceHealth) and an immutable DNS view
+// (API.DNSSnapshot) for the DNS server, refreshed on OnChange.
+package servicediscovery
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/localaws/ecsemu/internal/awsproto"
+	"github.com/localaws/ecsemu/internal/reqctx"
+)
+
+// TargetPrefix is the X-Amz-Target prefix of Cloud Map operations.
+const TargetPrefix = "Route53AutoNaming_v20170314"
+
+// DefaultAccount is the account of Store(region) when Options.Account is
+// empty; it is also reqctx's default.
+const DefaultAccount = "000000000000"
+
+// Options configures the Cloud Map API.
+type Options struct {
+	// Account owns the stores returned by Store(region). Requests use the
+	// account in their context (reqctx.Account). Default DefaultAccount.
+	Account string
+	Now     func() time.Time // default time.Now
+	IDs     IDs              // default random
+	// OnChange is called, outside every lock, after anything that affects
+	// DNS changed (a DNS namespace, one of its services or instances, an
+	// instance's health). It must not block: a DNS server typically does
+	// a non-blocking send on a channel and rebuilds from DNSSnapshot.
+	OnChange func()
+}
+
+// API serves Cloud Map operations. It is safe for concurrent use.
+type API struct {
+	opts     Options
+	version  atomic.Uint64 // DNS generation, see Snapshot.Version
+	mu       sync.Mutex
+	stores   map[storeKey]*Store
+	handlers map[string]handler
+}
+
+type storeKey struct{ account, region string }
+
+type handler func(ctx context.Context, s *Store, body []byte) (any, error)
+
+// New returns a Cloud Map API with empty state.
+func New(opts Options) *API {
+	if opts.Account == "" {
+		opts.Account = DefaultAccount
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.IDs == nil {
+		opts.IDs = randomIDs{}
+	}
+	a := &API{opts: opts, stores: map[storeKey]*Store{}}
+	a.handlers = a.operations()
+	return a
+}
+
+// op adapts a typed operation to the generic handler signature: decode the
+// SDK input struct, call, return the SDK output struct.
+// Operations are Store methods, so method expressions fit: op((*Store).X).
+func op[In any, Out any](fn func(*Store, context.Context, *In) (*Out, error)) handler {
+	return func(ctx context.Context, s *Store, body []byte) (any, error) {
+		in := new(In)
+		if err := awsproto.DecodeJSON(body, in, awsproto.AsIs); err != nil {
+			return nil, err
+		}
+		return fn(s, ctx, in)
+	}
+}
+
+// Handle runs one operation for the account and region in ctx.
+func (a *API) Handle(ctx context.Context, operation string, body []byte) (any, error) {
+	h, ok := a.handlers[operation]
+	if !ok {
+		return nil, awsproto.UnknownOperation(operation)
+	}
+	return h(ctx, a.StoreFor(reqctx.Account(ctx), reqctx.Region(ctx)), body)
+}
+
+// Store returns the state of Options.Account in one region, creating it on
+// first use.
+func (a *API) Store(region string) *Store {
+	return a.StoreFor(a.opts.Account, region)
+}
+
+// StoreFor returns the state of one account in one region, creating it on
+// first use.
+func (a *API) StoreFor(account, region string) *Store {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	k := storeKey{account, region}
+	s, ok := a.stores[k]
+	if !ok {
+		s = newStore(region, account, a.opts.Now, a.opts.IDs, a.dnsChanged)
+		a.stores[k] = s
+	}
+	return s
+}
+
+// StoreForService returns the store owning a service or namespace ARN, as
+// ECS holds it in serviceRegistries[].registryArn. It fails with
+// InvalidInput when ref is not a Cloud Map ARN.
+func (a *API) StoreForService(ref string) (*Store, error) {
+	p, ok := parseARN(ref)
+	if !ok {
+		return nil, errInvalidInput("Invalid ARN: %s", ref)
+	}
+	return a.StoreFor(p.account, p.region), nil
+}
+
+// Stores returns every store, sorted by region then account.
+func (a *API) Stores() []*Store {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]*Store, 0, len(a.stores))
+	for _, s := range a.stores {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].region != out[j].region {
+			return out[i].region < out[j].region
+		}
+		return out[i].account < out[j].account
+	})
+	return out
+}
+
+// Operations lists the operation names this API implements.
+func (a *API) Operations() []string {
+	names := make([]string, 0, len(a.handlers))
+	for n := range a.handlers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// dnsChanged runs after a store released its lock having changed
+// something DNS serves.
+func (a *API) dnsChanged() {
+	a.version.Add(1)
+	if a.opts.OnChange != nil {
+		a.opts.OnChange()
+	}
+}
