@@ -1,5 +1,6 @@
-// Command emulator serves Amazon ECS (with ELBv2 and Cloud Map to come) on
-// one local endpoint and runs tasks as Docker containers.
+// Command emulator serves Amazon ECS, AWS Cloud Map (with a DNS server) and
+// Elastic Load Balancing v2 on one local endpoint and runs tasks as Docker
+// containers.
 package main
 
 import (
@@ -8,19 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
-	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/app"
 	"github.com/localaws/ecsemu/internal/config"
-	"github.com/localaws/ecsemu/internal/reconcile"
-	"github.com/localaws/ecsemu/internal/runtime"
-	"github.com/localaws/ecsemu/internal/runtime/docker"
-	"github.com/localaws/ecsemu/internal/server"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -53,58 +47,19 @@ func newLogger(cfg config.Config) *slog.Logger {
 
 // run serves until ctx ends, then shuts down within the configured deadline.
 func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	rt, err := newRuntime(ctx, cfg, log)
+	a, err := app.New(ctx, cfg, log, version)
 	if err != nil {
 		return err
 	}
-	defer rt.Close()
-	var rec *reconcile.Reconciler
-	api := ecsapi.New(ecsapi.Options{
-		Account:  cfg.AccountID,
-		Logger:   log,
-		OnChange: func(c ecsapi.Change) { rec.Notify(c) },
-	})
-	rec = reconcile.New(api, rt, reconcile.Options{
-		StoppedTaskTTL:  cfg.StoppedTaskTTL,
-		KeepContainers:  cfg.KeepContainers,
-		AllowPrivileged: cfg.AllowPrivileged,
-		AllowHostMounts: cfg.AllowHostMounts,
-		Scope:           cfg.DockerNetwork,
-		Logger:          log,
-	})
-	srv := server.New(server.Options{ECS: api, Runtime: rt, Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log})
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
-	}
-	recCtx, cancelRec := context.WithCancel(context.Background())
-	rec.Start(recCtx)
-	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
-	log.Info("emulator ready", "endpoint", "http://"+ln.Addr().String(), "docker", rt.Endpoint(), "version", version)
-
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		cancelRec()
-		rec.Wait()
+	if err := a.Start(ctx); err != nil {
 		return err
 	}
+	log.Info("emulator ready", "endpoint", a.Endpoint(), "docker", a.Runtime.Endpoint(), "version", version)
+	<-ctx.Done()
 	log.Info("shutting down", "deadline", cfg.ShutdownTimeout)
 	sdCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	_ = httpSrv.Shutdown(sdCtx)
-	cancelRec()
-	rec.Wait()
-	rec.Shutdown(sdCtx)
+	a.Shutdown(sdCtx)
 	log.Info("stopped")
 	return nil
-}
-
-func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger) (runtime.Runtime, error) {
-	if cfg.DisableDocker {
-		return runtime.Disabled{}, nil
-	}
-	return docker.New(ctx, docker.Options{Host: cfg.DockerHost, Network: cfg.DockerNetwork, PullTimeout: cfg.PullTimeout, Logger: log})
 }

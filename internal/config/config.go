@@ -29,6 +29,8 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	DisableDocker   bool
+	DNSListen       string
+	DNSForTasks     bool
 }
 
 // setting describes one flag/variable pair, for parsing and for the docs.
@@ -51,6 +53,8 @@ var settings = []setting{
 	{"log-level", "EMULATOR_LOG_LEVEL", "info", "debug, info, warn or error (debug logs one line per request)"},
 	{"log-format", "EMULATOR_LOG_FORMAT", "text", "text or json"},
 	{"disable-docker", "EMULATOR_DISABLE_DOCKER", "false", "never contact a Docker engine (API only; tasks fail to start)"},
+	{"dns-listen", "EMULATOR_DNS_LISTEN", "127.0.0.1:8053", "address of the Cloud Map DNS server for the host (UDP and TCP); `off` disables it"},
+	{"dns-for-tasks", "EMULATOR_DNS_FOR_TASKS", "true", "also serve DNS on the task network's gateway, port 53, and make it the tasks' resolver (needs root or CAP_NET_BIND_SERVICE)"},
 }
 
 // Load parses args (without the program name) with defaults taken from the
@@ -91,6 +95,8 @@ func build(get func(string) string) (Config, error) {
 		AllowHostMounts: p.bool("allow-host-mounts"),
 		LogFormat:       get("log-format"),
 		DisableDocker:   p.bool("disable-docker"),
+		DNSListen:       get("dns-listen"),
+		DNSForTasks:     p.bool("dns-for-tasks"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		p.fail("log-level", err)

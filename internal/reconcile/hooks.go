@@ -10,9 +10,19 @@ import (
 // load-balancer targets and Cloud Map instances in ACTIVATING, and
 // deregistering (draining) them in DEACTIVATING. Each method is called on
 // every pass of its phase until it reports done; it must be idempotent.
+// Observe is called on every pass over a RUNNING task (its health may have
+// changed); it must be cheap when nothing changed.
 type Hook interface {
 	Activate(ctx context.Context, t ecsapi.Task) (done bool, err error)
 	Deactivate(ctx context.Context, t ecsapi.Task) (done bool, err error)
+	Observe(ctx context.Context, t ecsapi.Task)
+}
+
+// observeHooks shows a RUNNING task to every hook.
+func (r *Reconciler) observeHooks(ctx context.Context, t ecsapi.Task) {
+	for _, h := range r.hooks {
+		h.Observe(ctx, t)
+	}
 }
 
 // AddHook registers a hook; call before Start.

@@ -14,8 +14,9 @@ import (
 // The tutorial's three rolling-update cases with real containers: while a
 // new task definition rolls out, sample the engine's containers and the
 // tasks' health and check the envelope ECS promises:
-//   at most floor(desired × maximumPercent / 100) task containers exist,
-//   at least ceil(desired × minimumHealthyPercent / 100) tasks are healthy.
+//
+//	at most floor(desired × maximumPercent / 100) task containers exist,
+//	at least ceil(desired × minimumHealthyPercent / 100) tasks are healthy.
 func TestIntegrationSeedRollingUpdates(t *testing.T) {
 	tests := []struct {
 		name          string

@@ -43,10 +43,15 @@ type Reconciler struct {
 	log   *slog.Logger
 	now   func() time.Time
 	queue *Queue
-	ctx   context.Context
 	hooks []Hook
 	oom   oomWitness
+	// taskDNS are the resolvers of task containers (the emulator's DNS
+	// server on the task network), empty for the engine's default.
+	taskDNS []string
 }
+
+// SetTaskDNS sets the resolvers of task containers; call before Start.
+func (r *Reconciler) SetTaskDNS(servers []string) { r.taskDNS = servers }
 
 const (
 	taskKeyPrefix    = "task|"
@@ -92,7 +97,6 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 // Start begins reconciling in the background until ctx ends; Shutdown then
 // cleans up. It removes containers of earlier runs first.
 func (r *Reconciler) Start(ctx context.Context) {
-	r.ctx = ctx
 	r.queue = NewQueue(ctx, r.handle)
 	go r.sweepOrphans(ctx)
 	go r.watchEvents(ctx)

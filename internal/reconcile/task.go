@@ -60,6 +60,7 @@ func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsa
 	sb, err := r.rt.CreateSandbox(mustFinish(ctx), runtime.SandboxSpec{
 		Name:   sandboxName(t),
 		Labels: r.labels(t, "", runtime.RoleSandbox),
+		DNS:    r.taskDNS,
 	})
 	if err != nil {
 		if ctx.Err() == nil {
@@ -305,6 +306,7 @@ func (r *Reconciler) observe(ctx context.Context, store *ecsapi.Store, t *ecsapi
 		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
 		return 0
 	}
+	r.observeHooks(ctx, *t)
 	if sb, err := r.rt.InspectContainer(ctx, t.SandboxID); errors.Is(err, runtime.ErrNotFound) || err == nil && !sb.Running {
 		// Without its namespace owner the task has no network.
 		r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, "", "ResourceInitializationError: the task's network namespace is gone (its sandbox container exited or was removed)")

@@ -30,9 +30,9 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		Region:  s.opts.Region,
 		Account: s.opts.AccountID,
 		Services: map[string]string{
-			"ecs":              "running",
+			"ecs":              status(s.opts.ECS != nil),
 			"elbv2":            "not available",
-			"servicediscovery": "not available",
+			"servicediscovery": status(s.opts.CloudMap != nil),
 		},
 		Docker: s.dockerHealth(r.Context()),
 	}
@@ -53,4 +53,11 @@ func (s *Server) dockerHealth(ctx context.Context) dockerHealth {
 		return dockerHealth{Endpoint: s.opts.Runtime.Endpoint(), Error: err.Error()}
 	}
 	return dockerHealth{Reachable: true, Endpoint: info.Endpoint, Version: info.Version, APIVersion: info.APIVersion}
+}
+
+func status(served bool) string {
+	if served {
+		return "running"
+	}
+	return "not available"
 }

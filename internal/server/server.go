@@ -31,6 +31,7 @@ type JSONService interface {
 // Options wires the server.
 type Options struct {
 	ECS       JSONService
+	CloudMap  JSONService
 	Runtime   runtime.Runtime // nil: Docker disabled
 	Region    string
 	AccountID string
@@ -93,6 +94,8 @@ func (s *Server) dispatch(ctx context.Context, w http.ResponseWriter, route awsp
 	switch {
 	case route.Service == awsproto.ServiceECS && s.opts.ECS != nil:
 		return s.serveJSON(ctx, w, s.opts.ECS, route, body, requestID, awsproto.LowerFirst, awsproto.DefaultStatus)
+	case route.Service == awsproto.ServiceCloudMap && s.opts.CloudMap != nil:
+		return s.serveJSON(ctx, w, s.opts.CloudMap, route, body, requestID, awsproto.AsIs, awsproto.CloudMapStatus)
 	case route.Protocol == awsproto.ProtocolQuery:
 		err := notServed("elasticloadbalancing", route.Operation)
 		awsproto.WriteQueryError(w, requestID, "", err, nil)

@@ -173,6 +173,8 @@ func (s *Store) LaunchServiceTasks(arn, deploymentID string, n int) ([]string, e
 			network: d.NetworkConfiguration, group: "service:" + deref(svc.ServiceName),
 			startedBy: deploymentID, serviceARN: arn, tags: tags, enableExec: svc.EnableExecuteCommand,
 		})
+		t.ServiceRegistries = clone.Of(svc.ServiceRegistries)
+		t.LoadBalancers = clone.Of(svc.LoadBalancers)
 		arns = append(arns, *t.TaskArn)
 		ids = append(ids, "(task "+TaskID(*t.TaskArn)+")")
 	}

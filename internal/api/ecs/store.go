@@ -19,6 +19,10 @@ type Task struct {
 	SandboxID string
 	// ContainerIDs maps container name to engine container ID.
 	ContainerIDs map[string]string
+	// ServiceRegistries and LoadBalancers are the service's settings when
+	// the task was launched: where to register it while it runs.
+	ServiceRegistries []types.ServiceRegistry
+	LoadBalancers     []types.LoadBalancer
 }
 
 // Service is a service as the store keeps it.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
@@ -16,22 +15,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/app"
+	"github.com/localaws/ecsemu/internal/config"
 	"github.com/localaws/ecsemu/internal/reconcile"
 	"github.com/localaws/ecsemu/internal/runtime"
-	"github.com/localaws/ecsemu/internal/runtime/docker"
-	"github.com/localaws/ecsemu/internal/server"
 	"github.com/localaws/ecsemu/internal/testutil/dockertest"
 )
 
 // Emulator is a running in-process emulator.
 type Emulator struct {
 	URL        string
-	API        *ecsapi.API
+	App        *app.App
+	API        *ecsapi.API // the ECS API
 	Reconciler *reconcile.Reconciler
 	Runtime    runtime.Runtime
 	Network    string // the Docker network of this emulator ("" without Docker)
+	// DNSAddr is the host address of the Cloud Map DNS server (127.0.0.1:port).
+	DNSAddr string
 }
 
 // Options tune Start.
@@ -39,56 +44,66 @@ type Options struct {
 	// Docker runs tasks on the real engine (the test is skipped, or failed
 	// under EMULATOR_REQUIRE_DOCKER=1, when there is none).
 	Docker bool
+	// TaskDNS makes the DNS server the task containers' resolver (on the
+	// task network's gateway, port 53: needs root). Only with Docker.
+	TaskDNS bool
 	// StoppedTaskTTL overrides the default of one hour.
 	StoppedTaskTTL time.Duration
 	Logger         *slog.Logger
 }
 
 // Start runs an emulator for the duration of the test. Everything it
-// started (containers, network, goroutines) is gone when the test ends.
+// started (containers, network, listeners, goroutines) is gone when the
+// test ends.
 func Start(t testing.TB, opts Options) *Emulator {
 	t.Helper()
 	log := opts.Logger
 	if log == nil {
 		log = testLogger()
 	}
-	e := &Emulator{}
-	var rt runtime.Runtime = runtime.Disabled{}
 	if opts.Docker {
 		dockertest.RequireEngine(t)
-		e.Network = fmt.Sprintf("ecs-emulator-test-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9)
-		drt, err := docker.New(context.Background(), docker.Options{Network: e.Network, Logger: log})
-		if err != nil {
-			t.Fatalf("docker runtime: %v", err)
-		}
-		rt = drt
 	}
-	e.Runtime = rt
-	var rec *reconcile.Reconciler
-	e.API = ecsapi.New(ecsapi.Options{Account: "000000000000", Logger: log, OnChange: func(c ecsapi.Change) { rec.Notify(c) }})
-	rec = reconcile.New(e.API, rt, reconcile.Options{StoppedTaskTTL: opts.StoppedTaskTTL, Scope: scopeOf(e.Network), Logger: log})
-	e.Reconciler = rec
-	ctx, cancel := context.WithCancel(context.Background())
-	rec.Start(ctx)
-	srv := httptest.NewServer(server.New(server.Options{ECS: e.API, Runtime: rt, Region: "us-east-1", AccountID: "000000000000", Version: "test", Logger: log}).Handler())
-	e.URL = srv.URL
+	cfg := testConfig(t, opts)
+	ctx := context.Background()
+	a, err := app.New(ctx, cfg, log, "test")
+	if err != nil {
+		t.Fatalf("building the emulator: %v", err)
+	}
+	if err := a.Start(ctx); err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
 	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		rec.Wait()
-		sdCtx, sdCancel := context.WithTimeout(context.Background(), time.Minute)
-		defer sdCancel()
-		rec.Shutdown(sdCtx)
-		_ = rt.Close()
+		sdCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		a.Shutdown(sdCtx)
 	})
+	e := &Emulator{URL: a.Endpoint(), App: a, API: a.ECS, Reconciler: a.Reconciler, Runtime: a.Runtime}
+	if opts.Docker {
+		e.Network = cfg.DockerNetwork
+	}
+	if a.DNS != nil {
+		e.DNSAddr = a.DNS.Addrs()[0]
+	}
 	return e
 }
 
-func scopeOf(network string) string {
-	if network == "" {
-		return "test-no-docker"
+// testConfig is the default configuration on free loopback ports, with a
+// network (and so a container scope) of its own.
+func testConfig(t testing.TB, opts Options) config.Config {
+	cfg, err := config.Load(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatalf("default configuration: %v", err)
 	}
-	return network
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DNSListen = "127.0.0.1:0"
+	cfg.DNSForTasks = opts.Docker && opts.TaskDNS
+	cfg.DisableDocker = !opts.Docker
+	cfg.DockerNetwork = fmt.Sprintf("ecs-emulator-test-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9)
+	if opts.StoppedTaskTTL > 0 {
+		cfg.StoppedTaskTTL = opts.StoppedTaskTTL
+	}
+	return cfg
 }
 
 // testLogger logs to stderr when EMULATOR_TEST_LOG=debug, else nowhere.
@@ -116,4 +131,19 @@ func (e *Emulator) ECS() *ecs.Client { return e.ECSIn("us-east-1") }
 // ECSIn returns a real ECS client for the emulator in a region.
 func (e *Emulator) ECSIn(region string) *ecs.Client {
 	return ecs.NewFromConfig(e.Config(region), func(o *ecs.Options) { o.BaseEndpoint = aws.String(e.URL) })
+}
+
+// CloudMap returns a real Cloud Map client for the emulator in us-east-1.
+// DiscoverInstances is sent without the SDK's "data-" host prefix, which
+// a custom endpoint cannot resolve (spec §1.5).
+func (e *Emulator) CloudMap() *servicediscovery.Client {
+	return servicediscovery.NewFromConfig(e.Config("us-east-1"), func(o *servicediscovery.Options) {
+		o.BaseEndpoint = aws.String(e.URL)
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+				}), middleware.Before)
+		})
+	})
 }

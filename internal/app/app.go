@@ -1,0 +1,117 @@
+// Package app assembles the emulator: the HTTP endpoint with its service
+// APIs, the reconciler and container runtime, and the DNS server. main and
+// the test harness build the very same thing through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/config"
+	"github.com/localaws/ecsemu/internal/dnsserver"
+	"github.com/localaws/ecsemu/internal/reconcile"
+	"github.com/localaws/ecsemu/internal/runtime"
+	"github.com/localaws/ecsemu/internal/runtime/docker"
+	"github.com/localaws/ecsemu/internal/server"
+)
+
+// App is a running emulator.
+type App struct {
+	cfg        config.Config
+	log        *slog.Logger
+	Runtime    runtime.Runtime
+	ECS        *ecsapi.API
+	CloudMap   *servicediscovery.API
+	Reconciler *reconcile.Reconciler
+	DNS        *dnsserver.Server // nil when disabled
+
+	ln        net.Listener
+	httpSrv   *http.Server
+	dnsSync   chan struct{}
+	cancelRun context.CancelFunc
+	done      chan struct{}
+}
+
+// New builds the emulator; Start runs it.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
+	rt, err := newRuntime(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, Runtime: rt, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
+	a.ECS = ecsapi.New(ecsapi.Options{Account: cfg.AccountID, Logger: log, OnChange: func(c ecsapi.Change) { a.Reconciler.Notify(c) }})
+	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
+	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
+		StoppedTaskTTL:  cfg.StoppedTaskTTL,
+		KeepContainers:  cfg.KeepContainers,
+		AllowPrivileged: cfg.AllowPrivileged,
+		AllowHostMounts: cfg.AllowHostMounts,
+		Scope:           cfg.DockerNetwork,
+		Logger:          log,
+	})
+	a.Reconciler.AddHook(reconcile.NewServiceRegistryHook(a.CloudMap, log))
+	srv := server.New(server.Options{
+		ECS: a.ECS, CloudMap: a.CloudMap, Runtime: rt,
+		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
+	})
+	a.httpSrv = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return a, nil
+}
+
+func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger) (runtime.Runtime, error) {
+	if cfg.DisableDocker {
+		return runtime.Disabled{}, nil
+	}
+	return docker.New(ctx, docker.Options{Host: cfg.DockerHost, Network: cfg.DockerNetwork, PullTimeout: cfg.PullTimeout, Logger: log})
+}
+
+// Start listens on the endpoint, starts the DNS server and the reconciler,
+// and serves in the background. It returns once the endpoint accepts
+// requests.
+func (a *App) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	a.ln = ln
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancelRun = cancel
+	if err := a.startDNS(runCtx); err != nil {
+		cancel()
+		_ = ln.Close()
+		return err
+	}
+	a.Reconciler.Start(runCtx)
+	go func() {
+		defer close(a.done)
+		if err := a.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("endpoint stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Endpoint is the URL of the AWS endpoint, e.g. http://127.0.0.1:4566.
+func (a *App) Endpoint() string { return "http://" + a.ln.Addr().String() }
+
+// Shutdown stops serving, lets the reconciler finish its steps, removes
+// task containers (unless configured to keep them) and stops DNS, all
+// within ctx's deadline.
+func (a *App) Shutdown(ctx context.Context) {
+	_ = a.httpSrv.Shutdown(ctx)
+	<-a.done
+	a.cancelRun()
+	a.Reconciler.Wait()
+	a.Reconciler.Shutdown(ctx)
+	if a.DNS != nil {
+		_ = a.DNS.Shutdown(ctx)
+	}
+	_ = a.Runtime.Close()
+}

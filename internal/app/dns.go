@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/dnsserver"
+	"github.com/localaws/ecsemu/internal/runtime/docker"
+)
+
+// startDNS starts the Cloud Map DNS server on the host address and, when
+// task DNS is on and the engine answers, on the task network's gateway
+// (port 53), which then becomes every task's resolver.
+func (a *App) startDNS(ctx context.Context) error {
+	addrs := a.dnsAddrs(ctx)
+	if len(addrs) == 0 {
+		return nil
+	}
+	a.DNS = dnsserver.New(dnsserver.Options{Addrs: addrs, Logger: a.log})
+	if err := a.DNS.Start(ctx); err != nil {
+		return err
+	}
+	a.syncDNS()
+	go a.dnsLoop(ctx)
+	a.log.Info("DNS server ready", "addrs", a.DNS.Addrs())
+	return nil
+}
+
+// dnsAddrs lists the addresses to serve DNS on.
+func (a *App) dnsAddrs(ctx context.Context) []string {
+	var addrs []string
+	if a.cfg.DNSListen != "" && a.cfg.DNSListen != "off" {
+		addrs = append(addrs, a.cfg.DNSListen)
+	}
+	drt, ok := a.Runtime.(*docker.Runtime)
+	if !a.cfg.DNSForTasks || !ok {
+		return addrs
+	}
+	gctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	gw, err := drt.Gateway(gctx)
+	if err != nil {
+		a.log.Warn("tasks will use Docker's default DNS: the task network is not available", "err", err)
+		return addrs
+	}
+	a.Reconciler.SetTaskDNS([]string{gw})
+	return append(addrs, net.JoinHostPort(gw, "53"))
+}
+
+// wakeDNS asks for a DNS rebuild without blocking (Cloud Map's OnChange).
+func (a *App) wakeDNS() {
+	select {
+	case a.dnsSync <- struct{}{}:
+	default:
+	}
+}
+
+// dnsLoop rebuilds the DNS tables from Cloud Map whenever it changed.
+func (a *App) dnsLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.dnsSync:
+			a.syncDNS()
+		}
+	}
+}
+
+func (a *App) syncDNS() {
+	if err := a.DNS.Update(dnsSnapshot(a.CloudMap.DNSSnapshot())); err != nil {
+		a.log.Warn("some Cloud Map records cannot be served over DNS", "err", err)
+	}
+}
+
+// dnsSnapshot turns Cloud Map's DNS view into the DNS server's model.
+func dnsSnapshot(s servicediscovery.Snapshot) dnsserver.Snapshot {
+	var out dnsserver.Snapshot
+	for _, r := range s.Regions {
+		for _, ns := range r.Namespaces {
+			out.Zones = append(out.Zones, zoneOf(ns))
+		}
+	}
+	return out
+}
+
+func zoneOf(ns servicediscovery.DNSNamespace) dnsserver.Zone {
+	z := dnsserver.Zone{Name: ns.Name, SOATTL: ttl(ns.SOATTL)}
+	for _, svc := range ns.Services {
+		s := dnsserver.Service{Name: svc.Name, Routing: string(svc.RoutingPolicy)}
+		for _, rec := range svc.Records {
+			s.Records = append(s.Records, dnsserver.RecordSpec{Type: string(rec.Type), TTL: ttl(rec.TTL)})
+		}
+		for _, in := range svc.Instances {
+			port, _ := strconv.ParseUint(in.Port(), 10, 16)
+			s.Instances = append(s.Instances, dnsserver.Instance{
+				ID: in.ID, IPv4: in.IPv4(), IPv6: in.IPv6(), CNAME: in.CNAME(), Port: uint16(port),
+				Healthy: !strings.EqualFold(string(in.Health), "UNHEALTHY"),
+			})
+		}
+		z.Services = append(z.Services, s)
+	}
+	return z
+}
+
+func ttl(v int64) uint32 {
+	return uint32(min(max(v, 0), 1<<31-1))
+}
