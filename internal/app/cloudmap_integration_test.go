@@ -216,4 +216,3 @@ func must(t *testing.T, what string, fn func() error) {
 		t.Fatalf("%s: %v", what, err)
 	}
 }
-

@@ -16,12 +16,22 @@ import (
 // task DNS is on and the engine answers, on the task network's gateway
 // (port 53), which then becomes every task's resolver.
 func (a *App) startDNS(ctx context.Context) error {
-	addrs := a.dnsAddrs(ctx)
+	host, task := a.dnsAddrs(ctx)
+	addrs := append(host, task...)
 	if len(addrs) == 0 {
 		return nil
 	}
 	a.DNS = dnsserver.New(dnsserver.Options{Addrs: addrs, Logger: a.log})
-	if err := a.DNS.Start(ctx); err != nil {
+	err := a.DNS.Start(ctx)
+	if err != nil && len(task) > 0 {
+		// Port 53 needs root or CAP_NET_BIND_SERVICE: without it tasks keep
+		// Docker's resolver, and Cloud Map names resolve from the host only.
+		a.log.Warn("cannot serve DNS to tasks; they keep Docker's resolver", "addr", task[0], "err", err)
+		a.Reconciler.SetTaskDNS(nil)
+		a.DNS = dnsserver.New(dnsserver.Options{Addrs: host, Logger: a.log})
+		err = a.DNS.Start(ctx)
+	}
+	if err != nil {
 		return err
 	}
 	a.syncDNS()
@@ -30,25 +40,25 @@ func (a *App) startDNS(ctx context.Context) error {
 	return nil
 }
 
-// dnsAddrs lists the addresses to serve DNS on.
-func (a *App) dnsAddrs(ctx context.Context) []string {
-	var addrs []string
+// dnsAddrs lists the addresses to serve DNS on: for the host, and on the
+// task network's gateway for tasks.
+func (a *App) dnsAddrs(ctx context.Context) (host, task []string) {
 	if a.cfg.DNSListen != "" && a.cfg.DNSListen != "off" {
-		addrs = append(addrs, a.cfg.DNSListen)
+		host = append(host, a.cfg.DNSListen)
 	}
 	drt, ok := a.Runtime.(*docker.Runtime)
 	if !a.cfg.DNSForTasks || !ok {
-		return addrs
+		return host, nil
 	}
 	gctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	gw, err := drt.Gateway(gctx)
 	if err != nil {
 		a.log.Warn("tasks will use Docker's default DNS: the task network is not available", "err", err)
-		return addrs
+		return host, nil
 	}
 	a.Reconciler.SetTaskDNS([]string{gw})
-	return append(addrs, net.JoinHostPort(gw, "53"))
+	return host, []string{net.JoinHostPort(gw, "53")}
 }
 
 // wakeDNS asks for a DNS rebuild without blocking (Cloud Map's OnChange).
