@@ -51,7 +51,7 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 	}
 	if p.Launch > 0 {
 		if wait := svc.NextLaunchAt.Sub(now); wait > 0 {
-			return min(nonZero(requeue, wait), wait)
+			return earliest(requeue, wait)
 		}
 		if _, err := store.LaunchServiceTasks(arn, deref(prim.Id), p.Launch); err != nil {
 			r.log.Warn("launching service tasks failed", "service", deref(svc.ServiceName), "err", err)
@@ -79,13 +79,6 @@ func phaseOf(svc *ecsapi.Service, prim *types.Deployment) phase {
 // earliest is the sooner of two positive delays (0 means none).
 func earliest(a, b time.Duration) time.Duration {
 	if b > 0 && (a == 0 || b < a) {
-		return b
-	}
-	return a
-}
-
-func nonZero(a, b time.Duration) time.Duration {
-	if a == 0 {
 		return b
 	}
 	return a
