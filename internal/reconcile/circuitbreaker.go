@@ -13,7 +13,7 @@ import (
 func (r *Reconciler) runCircuitBreaker(store *ecsapi.Store, svc *ecsapi.Service, tasks []ecsapi.Task, now time.Time) bool {
 	for i := range tasks {
 		t := &tasks[i]
-		if _, ok := countsAsHealthy(t, now); !ok {
+		if _, ok := r.countsAsHealthy(t, now); !ok {
 			continue
 		}
 		id := deref(t.StartedBy)

@@ -46,3 +46,14 @@ func (r *Reconciler) runHooks(ctx context.Context, t ecsapi.Task, activate bool)
 	}
 	return all, nil
 }
+
+// HealthSource is a view on task health besides container health checks:
+// a load balancer's target health. TaskHealth says whether the source
+// checks the task at all, whether it is healthy, and, when it failed its
+// checks, ECS's stoppedReason for replacing it.
+type HealthSource interface {
+	TaskHealth(t ecsapi.Task) (checked, healthy bool, failure string)
+}
+
+// AddHealthSource registers a health source; call before Start.
+func (r *Reconciler) AddHealthSource(h HealthSource) { r.healthSources = append(r.healthSources, h) }

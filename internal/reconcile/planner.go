@@ -13,7 +13,7 @@ type taskInfo struct {
 	Running    bool   // last status RUNNING
 	Ready      bool   // RUNNING and passing its health checks, if it has any
 	Healthy    bool   // counts towards minimumHealthyPercent (Ready, and 40 s old without health checks)
-	Unhealthy  bool   // failed its health checks after the grace period
+	FailReason string // ECS's stoppedReason when it failed a health check after the grace period
 }
 
 // envelope is the deployment configuration in task counts.
@@ -35,7 +35,7 @@ func newEnvelope(desired, minPct, maxPct int32) envelope {
 // stopAction stops one task for a reason.
 type stopAction struct {
 	ARN    string
-	Reason string // reasonScaling or reasonContainerHealth
+	Reason string // reasonScaling or the health check failure
 }
 
 const (
@@ -82,8 +82,8 @@ func planService(env envelope, primary string, ph phase, tasks []taskInfo) plan 
 	// Tasks failing their health checks are replaced whatever the envelope.
 	var keep []taskInfo
 	for _, t := range active {
-		if t.Unhealthy {
-			p.Stops = append(p.Stops, stopAction{t.ARN, reasonContainerHealth})
+		if t.FailReason != "" {
+			p.Stops = append(p.Stops, stopAction{t.ARN, t.FailReason})
 		} else {
 			keep = append(keep, t)
 		}

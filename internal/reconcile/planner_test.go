@@ -155,7 +155,7 @@ func TestPlannerScaling(t *testing.T) {
 		{"scale in stops pending first", 1, []taskInfo{running("a"), pending}, 0, []stopAction{{"p", reasonScaling}}, false},
 		{"scale in to zero", 0, []taskInfo{running("a")}, 0, []stopAction{{"a", reasonScaling}}, false},
 		// The replacement starts while the unhealthy task stops (max 2).
-		{"unhealthy task is replaced", 1, []taskInfo{{ARN: "u", Deployment: "d", Active: true, Running: true, Unhealthy: true}}, 1, []stopAction{{"u", reasonContainerHealth}}, false},
+		{"unhealthy task is replaced", 1, []taskInfo{{ARN: "u", Deployment: "d", Active: true, Running: true, FailReason: reasonContainerHealth}}, 1, []stopAction{{"u", reasonContainerHealth}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +192,7 @@ func TestPlannerReportsAStalledDeployment(t *testing.T) {
 
 func TestPlannerFailedDeploymentLaunchesNothing(t *testing.T) {
 	old := taskInfo{ARN: "o", Deployment: "old", Active: true, Running: true, Ready: true, Healthy: true}
-	sick := taskInfo{ARN: "s", Deployment: "new", Active: true, Running: true, Unhealthy: true}
+	sick := taskInfo{ARN: "s", Deployment: "new", Active: true, Running: true, FailReason: reasonContainerHealth}
 	p := planService(newEnvelope(2, 100, 200), "new", phaseFailed, []taskInfo{old, sick})
 	want := []stopAction{{"s", reasonContainerHealth}}
 	if p.Launch != 0 || !reflect.DeepEqual(p.Stops, want) || p.Completed || p.Stalled {

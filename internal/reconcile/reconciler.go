@@ -37,14 +37,15 @@ type Options struct {
 
 // Reconciler drives tasks and services of every region.
 type Reconciler struct {
-	api   *ecsapi.API
-	rt    runtime.Runtime
-	opts  Options
-	log   *slog.Logger
-	now   func() time.Time
-	queue *Queue
-	hooks []Hook
-	oom   oomWitness
+	api           *ecsapi.API
+	rt            runtime.Runtime
+	opts          Options
+	log           *slog.Logger
+	now           func() time.Time
+	queue         *Queue
+	hooks         []Hook
+	healthSources []HealthSource
+	oom           oomWitness
 	// taskDNS are the resolvers of task containers (the emulator's DNS
 	// server on the task network), empty for the engine's default.
 	taskDNS []string

@@ -34,7 +34,7 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 		infos[i] = r.describeForPlan(&svc, &tasks[i], now)
 		// Look again when a grace period ends or a task settles.
 		requeue = earliest(requeue, graceRemaining(&svc, &tasks[i], now))
-		if left, _ := countsAsHealthy(&tasks[i], now); left > 0 {
+		if left, _ := r.countsAsHealthy(&tasks[i], now); left > 0 {
 			requeue = earliest(requeue, left)
 		}
 	}
@@ -96,23 +96,54 @@ func primaryDeployment(svc *ecsapi.Service) *types.Deployment {
 // describeForPlan reduces a task to what the planner needs.
 func (r *Reconciler) describeForPlan(svc *ecsapi.Service, t *ecsapi.Task, now time.Time) taskInfo {
 	running := deref(t.LastStatus) == "RUNNING"
-	_, counts := countsAsHealthy(t, now)
-	return taskInfo{
+	_, counts := r.countsAsHealthy(t, now)
+	info := taskInfo{
 		ARN:        *t.TaskArn,
 		Deployment: deref(t.StartedBy),
 		Active:     deref(t.DesiredStatus) != "STOPPED",
 		Stopped:    deref(t.LastStatus) == "STOPPED",
 		Running:    running,
-		Ready:      running && rolloutHealthy(t),
+		Ready:      running && r.passesChecks(t),
 		Healthy:    counts,
-		Unhealthy:  running && t.HealthStatus == types.HealthStatusUnhealthy && graceRemaining(svc, t, now) <= 0,
 	}
+	if running && graceRemaining(svc, t, now) <= 0 {
+		info.FailReason = r.failedCheck(t)
+	}
+	return info
 }
 
-// rolloutHealthy is the one place that says whether a RUNNING task passes
-// its health checks: every essential container with a health check must be
-// HEALTHY. Load balancer and Cloud Map health join here.
-func rolloutHealthy(t *ecsapi.Task) bool {
+// passesChecks is the one place that says whether a RUNNING task passes
+// its health checks: every essential container with a health check is
+// HEALTHY, and every other source (a load balancer's target health) agrees.
+func (r *Reconciler) passesChecks(t *ecsapi.Task) bool {
+	if !containersHealthy(t) {
+		return false
+	}
+	for _, src := range r.healthSources {
+		if checked, healthy, _ := src.TaskHealth(*t); checked && !healthy {
+			return false
+		}
+	}
+	return true
+}
+
+// failedCheck returns ECS's stoppedReason for a task that failed a health
+// check (container or load balancer), or "".
+func (r *Reconciler) failedCheck(t *ecsapi.Task) string {
+	if t.HealthStatus == types.HealthStatusUnhealthy {
+		return reasonContainerHealth
+	}
+	for _, src := range r.healthSources {
+		if _, _, failure := src.TaskHealth(*t); failure != "" {
+			return failure
+		}
+	}
+	return ""
+}
+
+// containersHealthy says whether every essential container with a health
+// check is HEALTHY.
+func containersHealthy(t *ecsapi.Task) bool {
 	for _, cd := range t.Definition.ContainerDefinitions {
 		if cd.HealthCheck == nil || !essential(t.Definition, deref(cd.Name)) {
 			continue
@@ -129,21 +160,34 @@ func rolloutHealthy(t *ecsapi.Task) bool {
 // settleTime is how long ECS waits after a task without any health check
 // reached RUNNING before counting it towards minimumHealthyPercent (and
 // before it resets the circuit breaker's failure count). A task with health
-// checks counts once they pass.
+// checks (its containers' or a load balancer's) counts once they pass.
 const settleTime = 40 * time.Second
 
 // countsAsHealthy says whether a task counts as healthy for the deployment
 // (minimumHealthyPercent, circuit breaker); if not yet, how long until it
 // would without a health check.
-func countsAsHealthy(t *ecsapi.Task, now time.Time) (time.Duration, bool) {
-	if deref(t.LastStatus) != "RUNNING" || deref(t.DesiredStatus) == "STOPPED" || !rolloutHealthy(t) {
+func (r *Reconciler) countsAsHealthy(t *ecsapi.Task, now time.Time) (time.Duration, bool) {
+	if deref(t.LastStatus) != "RUNNING" || deref(t.DesiredStatus) == "STOPPED" || !r.passesChecks(t) {
 		return 0, false
 	}
-	if hasHealthCheck(t) {
+	if r.healthChecked(t) {
 		return 0, true
 	}
 	left := deref(t.StartedAt).Add(settleTime).Sub(now)
 	return left, left <= 0
+}
+
+// healthChecked says whether anything checks the task's health.
+func (r *Reconciler) healthChecked(t *ecsapi.Task) bool {
+	if hasHealthCheck(t) {
+		return true
+	}
+	for _, src := range r.healthSources {
+		if checked, _, _ := src.TaskHealth(*t); checked {
+			return true
+		}
+	}
+	return false
 }
 
 func hasHealthCheck(t *ecsapi.Task) bool {
@@ -176,7 +220,7 @@ func (r *Reconciler) applyStops(store *ecsapi.Store, svc *ecsapi.Service, stops 
 		reason := s.Reason
 		if reason == reasonScaling {
 			reason = fmt.Sprintf("Scaling activity initiated by (deployment %s)", deref(primaryOrAny(svc).Id))
-		} else {
+		} else if reason == reasonContainerHealth {
 			store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) (task %s) failed container health checks.", deref(svc.ServiceName), ecsapi.TaskID(s.ARN)))
 		}
 		store.RequestStop(s.ARN, types.TaskStopCodeServiceSchedulerInitiated, reason)

@@ -48,7 +48,7 @@ func (h *ServiceRegistryHook) Observe(ctx context.Context, t ecsapi.Task) {
 		return
 	}
 	health := sdtypes.CustomHealthStatusUnhealthy
-	if rolloutHealthy(&t) {
+	if containersHealthy(&t) {
 		health = sdtypes.CustomHealthStatusHealthy
 	}
 	h.mu.Lock()

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -164,5 +165,6 @@ func failedTask(t *ecsapi.Task) bool {
 	case types.TaskStopCodeTaskFailedToStart, types.TaskStopCodeEssentialContainerExited:
 		return true
 	}
-	return deref(t.StoppedReason) == reasonContainerHealth
+	reason := deref(t.StoppedReason)
+	return reason == reasonContainerHealth || strings.HasPrefix(reason, "Task failed ELB health checks")
 }
