@@ -24,7 +24,10 @@ type Options struct {
 	IDs     IDs              // default random
 	// OnChange is called (outside any lock) for every changed object.
 	OnChange func(Change)
-	Logger   *slog.Logger
+	// TargetGroups looks up the target groups services name in
+	// loadBalancers; nil accepts any target group.
+	TargetGroups TargetGroupLookup
+	Logger       *slog.Logger
 }
 
 // API serves ECS operations. It is safe for concurrent use.
@@ -82,6 +85,7 @@ func (a *API) Store(region string) *Store {
 	s, ok := a.regions[region]
 	if !ok {
 		s = newStore(region, a.opts.Account, a.opts.Now, a.opts.IDs, a.opts.OnChange)
+		s.targetGroups = a.opts.TargetGroups
 		a.regions[region] = s
 	}
 	return s
@@ -108,3 +112,7 @@ func (a *API) Operations() []string {
 	sort.Strings(names)
 	return names
 }
+
+// TargetGroupLookup tells ECS about an ELBv2 target group: whether it
+// exists, whether a load balancer forwards to it, and its target type.
+type TargetGroupLookup func(arn string) (found, attached bool, targetType string)

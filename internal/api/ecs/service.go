@@ -104,7 +104,7 @@ func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateSer
 	if err := validNetwork(td, lt, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
-	if err := validLoadBalancers(td, in.LoadBalancers); err != nil {
+	if err := s.validLoadBalancers(td, in.LoadBalancers); err != nil {
 		return nil, err
 	}
 	strategy := in.SchedulingStrategy
@@ -200,8 +200,9 @@ func deploymentConfiguration(in *types.DeploymentConfiguration, strategy types.S
 }
 
 // validLoadBalancers checks that each load balancer names a container and
-// port of the task definition.
-func validLoadBalancers(td *types.TaskDefinition, lbs []types.LoadBalancer) error {
+// port of the task definition, and a target group that a load balancer
+// forwards to and whose target type the task's network mode can fill.
+func (s *Store) validLoadBalancers(td *types.TaskDefinition, lbs []types.LoadBalancer) error {
 	for _, lb := range lbs {
 		if lb.ContainerName == nil || lb.ContainerPort == nil {
 			return errInvalidParameter("containerName and containerPort must be specified for a load balancer.")
@@ -209,6 +210,28 @@ func validLoadBalancers(td *types.TaskDefinition, lbs []types.LoadBalancer) erro
 		if !hasPort(td, *lb.ContainerName, *lb.ContainerPort) {
 			return errInvalidParameter("The container %s did not have a container port %d defined.", *lb.ContainerName, *lb.ContainerPort)
 		}
+		if err := s.validTargetGroup(td, deref(lb.TargetGroupArn)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) validTargetGroup(td *types.TaskDefinition, arn string) error {
+	if arn == "" {
+		return errInvalidParameter("targetGroupArn must be specified for an Application Load Balancer.")
+	}
+	if s.targetGroups == nil {
+		return nil
+	}
+	found, attached, targetType := s.targetGroups(arn)
+	switch {
+	case !found:
+		return errInvalidParameter("Unable to find target group with targetGroupArn %s.", arn)
+	case !attached:
+		return errInvalidParameter("The target group with targetGroupArn %s does not have an associated load balancer.", arn)
+	case td.NetworkMode == types.NetworkModeAwsvpc && targetType != "ip":
+		return errInvalidParameter("The provided target group %s has target type %s, which is incompatible with the awsvpc network mode specified in the task definition.", arn, targetType)
 	}
 	return nil
 }
@@ -294,7 +317,7 @@ func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs
 		return err
 	}
 	if in.LoadBalancers != nil {
-		if err := validLoadBalancers(td, in.LoadBalancers); err != nil {
+		if err := s.validLoadBalancers(td, in.LoadBalancers); err != nil {
 			return err
 		}
 		svc.LoadBalancers, redeploy = clone.Of(in.LoadBalancers), true

@@ -72,6 +72,7 @@ type Store struct {
 	now             func() time.Time
 	ids             IDs
 	onChange        func(Change)
+	targetGroups    TargetGroupLookup
 
 	mu        sync.Mutex
 	pending   []Change
