@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/config"
 	"github.com/localaws/ecsemu/internal/dnsserver"
@@ -29,9 +31,11 @@ type App struct {
 	Runtime    runtime.Runtime
 	ECS        *ecsapi.API
 	CloudMap   *servicediscovery.API
+	ELB        *elbv2.API
 	Reconciler *reconcile.Reconciler
 	DNS        *dnsserver.Server // nil when disabled
 
+	lbs       *loadBalancers
 	ln        net.Listener
 	httpSrv   *http.Server
 	dnsSync   chan struct{}
@@ -46,7 +50,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, Runtime: rt, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
-	a.ECS = ecsapi.New(ecsapi.Options{Account: cfg.AccountID, Logger: log, OnChange: func(c ecsapi.Change) { a.Reconciler.Notify(c) }})
+	a.lbs = newLoadBalancers(a, cfg.ALBAddresses)
+	a.ELB = a.lbs.elb
+	a.ECS = ecsapi.New(ecsapi.Options{
+		Account: cfg.AccountID, Logger: log,
+		OnChange:     func(c ecsapi.Change) { a.Reconciler.Notify(c) },
+		TargetGroups: a.targetGroup,
+	})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,
@@ -57,8 +67,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		Logger:          log,
 	})
 	a.Reconciler.AddHook(reconcile.NewServiceRegistryHook(a.CloudMap, log))
+	lbHook := reconcile.NewLoadBalancerHook(a.ELB, log, a.serviceEvent)
+	a.Reconciler.AddHook(lbHook)
+	a.Reconciler.AddHealthSource(lbHook)
 	srv := server.New(server.Options{
-		ECS: a.ECS, CloudMap: a.CloudMap, Runtime: rt,
+		ECS: a.ECS, CloudMap: a.CloudMap, ELBv2: a.ELB, Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
 	})
 	a.httpSrv = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -89,6 +102,7 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.Reconciler.Start(runCtx)
+	go a.lbs.run(runCtx)
 	go func() {
 		defer close(a.done)
 		if err := a.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -110,8 +124,26 @@ func (a *App) Shutdown(ctx context.Context) {
 	a.cancelRun()
 	a.Reconciler.Wait()
 	a.Reconciler.Shutdown(ctx)
+	_ = a.lbs.data.Shutdown(ctx)
 	if a.DNS != nil {
 		_ = a.DNS.Shutdown(ctx)
 	}
 	_ = a.Runtime.Close()
+}
+
+// targetGroup tells ECS about an ELBv2 target group.
+func (a *App) targetGroup(arn string) (found, attached bool, targetType string) {
+	info, err := a.ELB.TargetGroupInfo(arn)
+	if err != nil {
+		return false, false, ""
+	}
+	return true, len(info.LoadBalancerARNs) > 0, info.TargetType
+}
+
+// serviceEvent records an ECS service event (from the load balancer hook).
+func (a *App) serviceEvent(serviceARN, message string) {
+	parts := strings.SplitN(serviceARN, ":", 5)
+	if len(parts) == 5 {
+		a.ECS.Store(parts[3]).AddServiceEvent(serviceARN, message)
+	}
 }

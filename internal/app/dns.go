@@ -81,8 +81,11 @@ func (a *App) dnsLoop(ctx context.Context) {
 	}
 }
 
+// syncDNS publishes Cloud Map's records and the load balancers' names.
 func (a *App) syncDNS() {
-	if err := a.DNS.Update(dnsSnapshot(a.CloudMap.DNSSnapshot())); err != nil {
+	snap := dnsSnapshot(a.CloudMap.DNSSnapshot())
+	snap.Static = a.lbs.staticDNS()
+	if err := a.DNS.Update(snap); err != nil {
 		a.log.Warn("some Cloud Map records cannot be served over DNS", "err", err)
 	}
 }

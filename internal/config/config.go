@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ type Config struct {
 	DisableDocker   bool
 	DNSListen       string
 	DNSForTasks     bool
+	ALBAddresses    string
 }
 
 // setting describes one flag/variable pair, for parsing and for the docs.
@@ -54,6 +56,7 @@ var settings = []setting{
 	{"log-format", "EMULATOR_LOG_FORMAT", "text", "text or json"},
 	{"disable-docker", "EMULATOR_DISABLE_DOCKER", "false", "never contact a Docker engine (API only; tasks fail to start)"},
 	{"dns-listen", "EMULATOR_DNS_LISTEN", "127.0.0.1:8053", "address of the Cloud Map DNS server for the host (UDP and TCP); `off` disables it"},
+	{"alb-addresses", "EMULATOR_ALB_ADDRESSES", "127.0.1.0/24", "loopback range each load balancer gets its own address from (its listeners bind there; its DNS name resolves to it)"},
 	{"dns-for-tasks", "EMULATOR_DNS_FOR_TASKS", "true", "also serve DNS on the task network's gateway, port 53, and make it the tasks' resolver (needs root or CAP_NET_BIND_SERVICE)"},
 }
 
@@ -97,6 +100,7 @@ func build(get func(string) string) (Config, error) {
 		DisableDocker:   p.bool("disable-docker"),
 		DNSListen:       get("dns-listen"),
 		DNSForTasks:     p.bool("dns-for-tasks"),
+		ALBAddresses:    p.prefix("alb-addresses"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		p.fail("log-level", err)
@@ -125,6 +129,14 @@ func (p *parser) bool(name string) bool {
 	v, err := strconv.ParseBool(p.get(name))
 	if err != nil {
 		p.fail(name, err)
+	}
+	return v
+}
+
+func (p *parser) prefix(name string) string {
+	v := p.get(name)
+	if pfx, err := netip.ParsePrefix(v); err != nil || !pfx.Addr().Is4() || pfx.Bits() > 30 {
+		p.fail(name, fmt.Errorf("%q is not an IPv4 range of at least 4 addresses, such as 127.0.1.0/24", v))
 	}
 	return v
 }

@@ -220,8 +220,10 @@ func (r *Reconciler) applyStops(store *ecsapi.Store, svc *ecsapi.Service, stops 
 		reason := s.Reason
 		if reason == reasonScaling {
 			reason = fmt.Sprintf("Scaling activity initiated by (deployment %s)", deref(primaryOrAny(svc).Id))
-		} else if reason == reasonContainerHealth {
-			store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) (task %s) failed container health checks.", deref(svc.ServiceName), ecsapi.TaskID(s.ARN)))
+		} else {
+			// "Task failed container health checks" → "(service S) (task T) failed container health checks."
+			what := strings.TrimPrefix(reason, "Task ")
+			store.AddServiceEvent(*svc.ServiceArn, fmt.Sprintf("(service %s) (task %s) %s.", deref(svc.ServiceName), ecsapi.TaskID(s.ARN), what))
 		}
 		store.RequestStop(s.ARN, types.TaskStopCodeServiceSchedulerInitiated, reason)
 		ids = append(ids, "(task "+ecsapi.TaskID(s.ARN)+")")

@@ -31,7 +31,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		Account: s.opts.AccountID,
 		Services: map[string]string{
 			"ecs":              status(s.opts.ECS != nil),
-			"elbv2":            "not available",
+			"elbv2":            status(s.opts.ELBv2 != nil),
 			"servicediscovery": status(s.opts.CloudMap != nil),
 		},
 		Docker: s.dockerHealth(r.Context()),

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -28,10 +29,19 @@ type JSONService interface {
 	Handle(ctx context.Context, operation string, body []byte) (any, error)
 }
 
+// QueryService is an awsQuery API (ELBv2).
+type QueryService interface {
+	Handle(ctx context.Context, action string, values url.Values) (any, error)
+}
+
+// elbv2Namespace is the XML namespace of ELBv2 documents.
+const elbv2Namespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
+
 // Options wires the server.
 type Options struct {
 	ECS       JSONService
 	CloudMap  JSONService
+	ELBv2     QueryService
 	Runtime   runtime.Runtime // nil: Docker disabled
 	Region    string
 	AccountID string
@@ -77,13 +87,13 @@ func (s *Server) aws(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := reqctx.With(r.Context(), route.Region, s.opts.AccountID, requestID)
-	status, herr := s.dispatch(ctx, w, route, body, requestID)
+	status, herr := s.dispatch(ctx, w, r, route, body, requestID)
 	s.logRequest(r, route, requestID, status, start, herr)
 }
 
 // dispatch runs the operation and writes its response, returning the
 // status written and any error that is a bug (not an API error).
-func (s *Server) dispatch(ctx context.Context, w http.ResponseWriter, route awsproto.Route, body []byte, requestID string) (status int, bug error) {
+func (s *Server) dispatch(ctx context.Context, w http.ResponseWriter, r *http.Request, route awsproto.Route, body []byte, requestID string) (status int, bug error) {
 	defer func() {
 		if p := recover(); p != nil {
 			bug = fmt.Errorf("panic: %v", p)
@@ -96,6 +106,8 @@ func (s *Server) dispatch(ctx context.Context, w http.ResponseWriter, route awsp
 		return s.serveJSON(ctx, w, s.opts.ECS, route, body, requestID, awsproto.LowerFirst, awsproto.DefaultStatus)
 	case route.Service == awsproto.ServiceCloudMap && s.opts.CloudMap != nil:
 		return s.serveJSON(ctx, w, s.opts.CloudMap, route, body, requestID, awsproto.AsIs, awsproto.CloudMapStatus)
+	case route.Service == awsproto.ServiceELBv2 && s.opts.ELBv2 != nil:
+		return s.serveQuery(ctx, w, r, route, body, requestID)
 	case route.Protocol == awsproto.ProtocolQuery:
 		err := notServed("elasticloadbalancing", route.Operation)
 		awsproto.WriteQueryError(w, requestID, "", err, nil)
@@ -120,6 +132,39 @@ func (s *Server) serveJSON(ctx context.Context, w http.ResponseWriter, svc JSONS
 		return http.StatusInternalServerError, err
 	}
 	return http.StatusOK, nil
+}
+
+// serveQuery answers an awsQuery request: form fields in, XML out.
+func (s *Server) serveQuery(ctx context.Context, w http.ResponseWriter, r *http.Request, route awsproto.Route, body []byte, requestID string) (int, error) {
+	values, err := queryValues(r, body)
+	if err == nil {
+		var out any
+		if out, err = s.opts.ELBv2.Handle(ctx, route.Operation, values); err == nil {
+			if err := awsproto.WriteQuery(w, requestID, route.Operation, out); err != nil {
+				return http.StatusInternalServerError, err
+			}
+			return http.StatusOK, nil
+		}
+	}
+	awsproto.WriteQueryError(w, requestID, elbv2Namespace, err, awsproto.ELBv2Status)
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return awsproto.ELBv2Status(apiErr.ErrorCode(), apiErr.ErrorFault()), nil
+	}
+	return http.StatusInternalServerError, err
+}
+
+// queryValues are the parameters of a query request: the form body of a
+// POST, the URL query of a GET.
+func queryValues(r *http.Request, body []byte) (url.Values, error) {
+	if r.Method == http.MethodGet {
+		return r.URL.Query(), nil
+	}
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, &smithy.GenericAPIError{Code: "MalformedQueryString", Message: "The query string is malformed: " + err.Error(), Fault: smithy.FaultClient}
+	}
+	return v, nil
 }
 
 func missingTarget() error {
