@@ -198,3 +198,11 @@ func convertTG(tg *elbv2.TargetGroup) alb.TargetGroup {
 	}
 	return out
 }
+
+// LoadBalancerAddress is the address a load balancer's listeners bind to
+// ("" if it has none yet).
+func (a *App) LoadBalancerAddress(arn string) string {
+	a.lbs.mu.Lock()
+	defer a.lbs.mu.Unlock()
+	return a.lbs.address[arn]
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,6 +89,8 @@ func Start(t testing.TB, opts Options) *Emulator {
 	return e
 }
 
+var testCount atomic.Int64
+
 // testConfig is the default configuration on free loopback ports, with a
 // network (and so a container scope) of its own.
 func testConfig(t testing.TB, opts Options) config.Config {
@@ -100,6 +103,10 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	cfg.DNSForTasks = opts.Docker && opts.TaskDNS
 	cfg.DisableDocker = !opts.Docker
 	cfg.DockerNetwork = fmt.Sprintf("ecs-emulator-test-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9)
+	// Load balancers of emulators running side by side (parallel tests,
+	// several test binaries) must not share addresses.
+	n := testCount.Add(1)
+	cfg.ALBAddresses = fmt.Sprintf("127.%d.%d.0/24", 100+os.Getpid()%150, n%250)
 	if opts.StoppedTaskTTL > 0 {
 		cfg.StoppedTaskTTL = opts.StoppedTaskTTL
 	}
