@@ -1,19 +1,13 @@
 package elbv2
 
-import (
-	"encoding/base64"
-	"strconv"
-	"strings"
-)
+import "github.com/localaws/ecsemu/internal/paging"
 
 // defaultPageSize is the page of a Describe call without PageSize; the
 // largest PageSize ELBv2 accepts is the same.
 const defaultPageSize = 400
 
 // page returns one page of items (spec §2.5: Marker, NextMarker, PageSize
-// 1–400). Markers are opaque to clients but simply encode the offset of the
-// next item; they stay valid across calls because every listing has a
-// stable order.
+// 1–400); every listing has a stable order, so markers stay valid.
 func page[T any](items []T, marker *string, pageSize *int32) ([]T, *string, error) {
 	n := defaultPageSize
 	if pageSize != nil {
@@ -22,40 +16,17 @@ func page[T any](items []T, marker *string, pageSize *int32) ([]T, *string, erro
 			return nil, nil, errConstraint(n, "pageSize", "Member must have value between 1 and 400")
 		}
 	}
-	start := 0
-	if marker != nil {
-		var err error
-		if start, err = decodeMarker(*marker); err != nil || start > len(items) {
-			return nil, nil, errValidation("Invalid marker '%s'", *marker)
-		}
-	}
-	end := min(start+n, len(items))
-	var next *string
-	if end < len(items) {
-		m := encodeMarker(end)
-		next = &m
-	}
-	return items[start:end], next, nil
-}
-
-const markerPrefix = "elbv2-emulator:"
-
-func encodeMarker(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(markerPrefix + strconv.Itoa(offset)))
-}
-
-func decodeMarker(m string) (int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(m)
+	pg, next, err := paging.Page(items, deref(marker), n, "elbv2")
 	if err != nil {
-		return 0, err
+		return nil, nil, errValidation("Invalid marker '%s'", deref(marker))
 	}
-	rest, ok := strings.CutPrefix(string(b), markerPrefix)
-	if !ok {
-		return 0, strconv.ErrSyntax
+	return pg, optional(next), nil
+}
+
+// optional turns "" into nil, for the next-page members.
+func optional(s string) *string {
+	if s == "" {
+		return nil
 	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n < 0 {
-		return 0, strconv.ErrSyntax
-	}
-	return n, nil
+	return &s
 }

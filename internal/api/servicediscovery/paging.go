@@ -1,10 +1,6 @@
 package servicediscovery
 
-import (
-	"encoding/base64"
-	"strconv"
-	"strings"
-)
+import "github.com/localaws/ecsemu/internal/paging"
 
 // Cloud Map list operations page with MaxResults 1–100 (default 100) and
 // an opaque NextToken of at most 4096 characters (spec §2.5, §4.3).
@@ -14,9 +10,8 @@ const (
 	maxTokenLength  = 4096
 )
 
-// page returns one page of items. Tokens are opaque to clients but simply
-// encode the offset of the next item; they stay valid across calls as long
-// as the listing's order is stable (all listings are sorted).
+// page returns one page of items; all listings are sorted, so tokens stay
+// valid across calls.
 func page[T any](items []T, token *string, maxResults *int32) ([]T, *string, error) {
 	n := defaultPageSize
 	if maxResults != nil {
@@ -25,43 +20,15 @@ func page[T any](items []T, token *string, maxResults *int32) ([]T, *string, err
 			return nil, nil, errValidation(n, "maxResults", "Member must have value between 1 and 100")
 		}
 	}
-	start := 0
-	if token != nil && *token != "" {
-		var err error
-		if len(*token) > maxTokenLength {
-			return nil, nil, errValidation(*token, "nextToken", "Member must have length less than or equal to 4096")
-		}
-		if start, err = decodeToken(*token); err != nil || start > len(items) {
-			return nil, nil, errInvalidInput("Invalid NextToken: %s", *token)
-		}
+	if token != nil && len(*token) > maxTokenLength {
+		return nil, nil, errValidation(*token, "nextToken", "Member must have length less than or equal to 4096")
 	}
-	end := min(start+n, len(items))
-	var next *string
-	if end < len(items) {
-		t := encodeToken(end)
-		next = &t
-	}
-	return items[start:end], next, nil
-}
-
-const tokenPrefix = "servicediscovery-emulator:"
-
-func encodeToken(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + strconv.Itoa(offset)))
-}
-
-func decodeToken(tok string) (int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
+	pg, next, err := paging.Page(items, deref(token), n, "servicediscovery")
 	if err != nil {
-		return 0, err
+		return nil, nil, errInvalidInput("Invalid NextToken: %s", deref(token))
 	}
-	rest, ok := strings.CutPrefix(string(b), tokenPrefix)
-	if !ok {
-		return 0, strconv.ErrSyntax
+	if next == "" {
+		return pg, nil, nil
 	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n < 0 {
-		return 0, strconv.ErrSyntax
-	}
-	return n, nil
+	return pg, &next, nil
 }
