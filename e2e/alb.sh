@@ -90,6 +90,7 @@ aws ecs update-service --cluster dev --service api --desired-count 1 >/dev/null
 one_running() { [ "$(aws ecs describe-services --cluster dev --services api --query 'services[0].runningCount' --output text)" = 1 ]; }
 wait_for "scaled in to 1" 120 one_running
 LAST=$(aws ecs list-tasks --cluster dev --service-name api --query 'taskArns[0]' --output text)
+LAST_IP=$(aws ecs describe-tasks --cluster dev --tasks "$LAST" --query "tasks[0].attachments[0].details[?name=='privateIPv4Address'].value" --output text)
 curl -s -o "$WORK/slow.txt" -w '%{http_code}' "http://$ADDR/sleep?d=8s" >"$WORK/slow.code" &
 SLOW=$!
 sleep 1
@@ -100,6 +101,7 @@ check "its target" "$(aws elbv2 describe-target-health --target-group-arn "$TG" 
 wait "$SLOW"
 check "the open request completes" "$(cat "$WORK/slow.code")" "200"
 aws ecs wait tasks-stopped --cluster dev --tasks "$LAST" && pass "then the task stops (nothing in flight any more)"
+aws elbv2 wait target-deregistered --target-group-arn "$TG" --targets "Id=$LAST_IP,Port=3000" && pass "target-deregistered"
 
 echo "== two load balancers on port 80 at once"
 LB2=$(aws elbv2 create-load-balancer --name second-alb --subnets subnet-1 subnet-2 --query 'LoadBalancers[0].LoadBalancerArn' --output text)
