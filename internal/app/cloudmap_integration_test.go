@@ -61,12 +61,14 @@ func TestCloudMapWorkerResolvesFromHostAndTasks(t *testing.T) {
 		t.Errorf("the api container could not call http://worker.internal.svc:8080/ (exit code %d, reason %q)", code, aws.ToString(task.StoppedReason))
 	}
 
-	// Scaling shows up in DNS at once.
+	// Scaling shows up in DNS as soon as the new task runs.
+	scaled := time.Now()
 	must(t, "UpdateService", func() error {
 		_, err := c.UpdateService(ctx, &ecs.UpdateServiceInput{Service: aws.String("worker"), DesiredCount: aws.Int32(3)})
 		return err
 	})
 	ips = waitRecords(t, e.DNSAddr, 3, 30*time.Second)
+	t.Logf("3 records %s after UpdateService (the new task's start included): %v", time.Since(scaled).Round(10*time.Millisecond), ips)
 
 	// A stopping task is removed from DNS before its container stops (it
 	// ignores SIGTERM and has a 10 s stop timeout).
