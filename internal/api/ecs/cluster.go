@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -20,9 +21,22 @@ func clusterName(ref *string) string {
 	return nameFromRef(*ref, "cluster")
 }
 
+// ownsARN says whether ref, if it is an ARN, names this store's region
+// and account: another region's ARN never resolves to a local resource.
+func (s *Store) ownsARN(ref string) bool {
+	parts := strings.SplitN(ref, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return true // a plain name
+	}
+	return parts[3] == s.region && parts[4] == s.account
+}
+
 // activeCluster returns the ACTIVE cluster ref names, or ClusterNotFound.
 // Callers hold the lock.
 func (s *Store) activeCluster(ref *string) (*types.Cluster, error) {
+	if !s.ownsARN(deref(ref)) {
+		return nil, errClusterNotFound()
+	}
 	c, ok := s.clusters[clusterName(ref)]
 	if !ok || deref(c.Status) != "ACTIVE" {
 		return nil, errClusterNotFound()
@@ -167,8 +181,12 @@ func (s *Store) DescribeClusters(_ context.Context, in *ecs.DescribeClustersInpu
 	for _, ref := range refs {
 		name := clusterName(&ref)
 		c, ok := s.clusters[name]
-		if !ok {
-			out.Failures = append(out.Failures, missing(clusterARN(s.region, s.account, name)))
+		if !ok || !s.ownsARN(ref) {
+			arn := clusterARN(s.region, s.account, name)
+			if strings.HasPrefix(ref, "arn:") {
+				arn = ref // report the ARN as asked, whatever its region
+			}
+			out.Failures = append(out.Failures, missing(arn))
 			continue
 		}
 		out.Clusters = append(out.Clusters, *s.clusterView(c, in.Include))
