@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -25,8 +25,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	elbapi "github.com/localaws/ecsemu/internal/api/elbv2"
-	"github.com/localaws/ecsemu/internal/awsproto"
-	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/server"
 )
 
 const (
@@ -35,35 +34,10 @@ const (
 	vpc     = "vpc-3ac0fb5f"
 )
 
-// handler is the test stand-in for the server's ELBv2 route: classify,
-// parse the form, run the operation, write the XML answer or error.
+// handler is the emulator's real server, serving only this API.
 func handler(api *elbapi.API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		reqID := awsproto.NewRequestID()
-		route, err := awsproto.Classify(r, body, region)
-		if err != nil || route.Service != awsproto.ServiceELBv2 {
-			awsproto.WriteQueryError(w, reqID, awsproto.ELBv2Namespace, &smithy.GenericAPIError{Code: "InvalidAction", Message: "not ELBv2"}, awsproto.ELBv2Status)
-			return
-		}
-		values, err := url.ParseQuery(string(body))
-		if err != nil && r.Method == http.MethodPost {
-			awsproto.WriteQueryError(w, reqID, awsproto.ELBv2Namespace, &smithy.GenericAPIError{Code: "MalformedQueryString", Message: err.Error(), Fault: smithy.FaultClient}, awsproto.ELBv2Status)
-			return
-		}
-		if r.Method == http.MethodGet {
-			values = r.URL.Query()
-		}
-		ctx := reqctx.With(r.Context(), route.Region, account, reqID)
-		out, err := api.Handle(ctx, route.Operation, values)
-		if err != nil {
-			awsproto.WriteQueryError(w, reqID, awsproto.ELBv2Namespace, err, awsproto.ELBv2Status)
-			return
-		}
-		if err := awsproto.WriteQuery(w, reqID, route.Operation, out); err != nil {
-			panic(err)
-		}
-	})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return server.New(server.Options{ELBv2: api, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
 }
 
 // clock is a settable time source.

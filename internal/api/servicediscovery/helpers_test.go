@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,8 +30,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	cloudmap "github.com/localaws/ecsemu/internal/api/servicediscovery"
-	"github.com/localaws/ecsemu/internal/awsproto"
-	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/server"
 )
 
 const (
@@ -105,38 +105,33 @@ func (e *env) setOnChange(f func()) {
 	e.onChangeF = f
 }
 
-// handler is a minimal stand-in for the emulator's server: classify,
-// call the API, write the awsJson1_1 answer with Cloud Map's statuses.
+// handler is the emulator's real server, serving only this API. It also
+// notes the Host headers it sees, and fails the test on a 500: an error
+// that is not an API error is a bug.
 func (e *env) handler(t testing.TB) http.Handler {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	real := server.New(server.Options{CloudMap: e.API, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.hosts = append(e.hosts, r.Host)
 		e.mu.Unlock()
-		requestID := awsproto.NewRequestID()
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			awsproto.WriteJSONError(w, requestID, &awsproto.SerializationError{Message: "unreadable body"}, awsproto.AsIs, awsproto.CloudMapStatus)
-			return
-		}
-		route, err := awsproto.Classify(r, body, region)
-		if err != nil || route.Service != awsproto.ServiceCloudMap {
-			awsproto.WriteJSONError(w, requestID, awsproto.UnknownOperation(route.Operation), awsproto.AsIs, awsproto.CloudMapStatus)
-			return
-		}
-		ctx := reqctx.With(r.Context(), route.Region, account, requestID)
-		out, err := e.API.Handle(ctx, route.Operation, body)
-		if err != nil {
-			var apiErr smithy.APIError
-			if !errors.As(err, &apiErr) {
-				t.Errorf("%s: non-API error %T: %v", route.Operation, err, err)
-			}
-			awsproto.WriteJSONError(w, requestID, err, awsproto.AsIs, awsproto.CloudMapStatus)
-			return
-		}
-		if err := awsproto.WriteJSON(w, requestID, out, awsproto.AsIs); err != nil {
-			t.Errorf("%s: encoding %T: %v", route.Operation, out, err)
+		rec := &statusRecorder{ResponseWriter: w}
+		real.ServeHTTP(rec, r)
+		if rec.status == http.StatusInternalServerError {
+			t.Errorf("%s: the server answered 500 (a non-API error)", r.Header.Get("X-Amz-Target"))
 		}
 	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }
 
 func (e *env) seenHosts() []string {
