@@ -3,7 +3,6 @@ package ecs_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,20 +10,18 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/middleware"
 
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/server"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
+	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
 const (
@@ -37,22 +34,9 @@ func arnOf(resource string) string {
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:%s", region, account, resource)
 }
 
-// called records every operation a test sent through a client of this
-// package, so TestMain can check that each implemented operation is tested.
-var called sync.Map
-
-// recordOperation is an SDK middleware noting the operation name.
-func recordOperation(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("recordOperation",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			called.Store(awsmiddleware.GetOperationName(ctx), true)
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-}
-
 // recorded wraps an SDK client so its calls are recorded.
 func recorded(c *ecs.Client) *ecs.Client {
-	return ecs.New(c.Options(), func(o *ecs.Options) { o.APIOptions = append(o.APIOptions, recordOperation) })
+	return ecs.New(c.Options(), func(o *ecs.Options) { o.APIOptions = append(o.APIOptions, opcoverage.Record) })
 }
 
 // start runs the whole emulator (API, reconciler, no Docker) and returns
@@ -78,24 +62,9 @@ func startStatic(t testing.TB) *ecs.Client {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// TestMain fails a complete run (no -run filter) when an operation of the
-// API was never called by any test.
+// TestMain fails a complete run that never called one of the operations.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	if code == 0 && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.bench").Value.String() == "" {
-		var missing []string
-		for _, op := range ecsapi.New(ecsapi.Options{}).Operations() {
-			if _, ok := called.Load(op); !ok {
-				missing = append(missing, op)
-			}
-		}
-		if len(missing) > 0 {
-			fmt.Fprintf(os.Stderr, "FAIL: operations never called by a test: %s\n", strings.Join(missing, ", "))
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(opcoverage.Main(m, ecsapi.New(ecsapi.Options{}).Operations()))
 }
 
 // errCheck asserts something about an error.

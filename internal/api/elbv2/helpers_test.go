@@ -3,7 +3,6 @@ package elbv2_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -26,6 +24,7 @@ import (
 
 	elbapi "github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
 const (
@@ -104,40 +103,13 @@ func newClient(url string) *elbv2.Client {
 	}
 	return elbv2.NewFromConfig(cfg, func(o *elbv2.Options) {
 		o.BaseEndpoint = aws.String(url)
-		o.APIOptions = append(o.APIOptions, recordOperation)
+		o.APIOptions = append(o.APIOptions, opcoverage.Record)
 	})
 }
 
-// called records every operation a test sent, so TestMain can check that
-// each implemented operation is tested.
-var called sync.Map
-
-func recordOperation(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("recordOperation",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			called.Store(awsmiddleware.GetOperationName(ctx), true)
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-}
-
-// TestMain fails a complete run (no -run filter) when an operation of the
-// API was never called by any test.
+// TestMain fails a complete run that never called one of the operations.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
-		var missing []string
-		for _, op := range elbapi.New(elbapi.Options{}).Operations() {
-			if _, ok := called.Load(op); !ok {
-				missing = append(missing, op)
-			}
-		}
-		if len(missing) > 0 {
-			fmt.Fprintf(os.Stderr, "FAIL: operations never called by a test: %s\n", strings.Join(missing, ", "))
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(opcoverage.Main(m, elbapi.New(elbapi.Options{}).Operations()))
 }
 
 var ctx = context.Background()

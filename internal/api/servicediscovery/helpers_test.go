@@ -3,7 +3,6 @@ package servicediscovery_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -31,6 +29,7 @@ import (
 
 	cloudmap "github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
 const (
@@ -166,7 +165,7 @@ func testConfig(reg string) aws.Config {
 func (e *env) client(reg string, extra ...func(*middleware.Stack) error) *sd.Client {
 	return sd.NewFromConfig(testConfig(reg), func(o *sd.Options) {
 		o.BaseEndpoint = aws.String(e.URL)
-		o.APIOptions = append(o.APIOptions, recordOperation, disableHostPrefix)
+		o.APIOptions = append(o.APIOptions, opcoverage.Record, disableHostPrefix)
 		o.APIOptions = append(o.APIOptions, extra...)
 	})
 }
@@ -187,36 +186,9 @@ func disableHostPrefix(stack *middleware.Stack) error {
 		}), middleware.Before)
 }
 
-// called records every operation a test sent, so TestMain can check that
-// each implemented operation is exercised.
-var called sync.Map
-
-func recordOperation(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("recordOperation",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			called.Store(awsmiddleware.GetOperationName(ctx), true)
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-}
-
-// TestMain fails a complete run (no -run filter) when an operation of the
-// API was never called through the SDK by any test.
+// TestMain fails a complete run that never called one of the operations.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
-		var missing []string
-		for _, op := range cloudmap.New(cloudmap.Options{}).Operations() {
-			if _, ok := called.Load(op); !ok {
-				missing = append(missing, op)
-			}
-		}
-		if len(missing) > 0 {
-			fmt.Fprintf(os.Stderr, "FAIL: operations never called by a test: %s\n", strings.Join(missing, ", "))
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(opcoverage.Main(m, cloudmap.New(cloudmap.Options{}).Operations()))
 }
 
 // must(c.Op(ctx, in))(t) returns Op's output, failing t on an error.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
 // TestWireErrors sends raw requests, the way a hand-written client would,
@@ -95,7 +96,7 @@ func TestDataHostPrefix(t *testing.T) {
 	cfg.HTTPClient = &http.Client{Transport: transport}
 	c := sd.NewFromConfig(cfg, func(o *sd.Options) {
 		o.BaseEndpoint = aws.String(e.URL)
-		o.APIOptions = append(o.APIOptions, recordOperation)
+		o.APIOptions = append(o.APIOptions, opcoverage.Record)
 	})
 
 	out := must(c.DiscoverInstances(ctx, &sd.DiscoverInstancesInput{NamespaceName: aws.String("api"), ServiceName: aws.String("web")}))(t)
