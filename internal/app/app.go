@@ -71,7 +71,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.Reconciler.AddHook(lbHook)
 	a.Reconciler.AddHealthSource(lbHook)
 	srv := server.New(server.Options{
-		ECS: a.ECS, CloudMap: a.CloudMap, ELBv2: a.ELB, Runtime: rt,
+		Services: a.services(), Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
 	})
 	a.httpSrv = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}

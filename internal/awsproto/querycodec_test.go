@@ -42,8 +42,8 @@ func newQueryFake(t *testing.T, op string, in any, reply func(any) any) *queryFa
 func (f *queryFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	reqID := NewRequestID()
-	route, err := Classify(r, body, "us-east-1")
-	if err != nil || route.Service != ServiceELBv2 || route.Operation != f.op {
+	route, err := testRouter.Classify(r, body, "us-east-1")
+	if err != nil || route.Service != "elbv2" || route.Operation != f.op {
 		f.t.Errorf("Classify = %+v, %v; want ELBv2 %s", route, err, f.op)
 	}
 	values, err := url.ParseQuery(string(body))
@@ -62,7 +62,7 @@ func (f *queryFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteQueryError(w, reqID, ELBv2Namespace, replyErr, ELBv2Status)
 		return
 	}
-	if err := WriteQuery(w, reqID, route.Operation, reply); err != nil {
+	if err := WriteQuery(w, reqID, ELBv2Namespace, route.Operation, reply); err != nil {
 		f.t.Errorf("WriteQuery: %v", err)
 	}
 }
@@ -97,7 +97,7 @@ func runQueryRoundTrip(t *testing.T, tc roundTrip[elbv2.Client]) {
 	}
 	clearResultMetadata(got)
 	if !reflect.DeepEqual(got, tc.out) {
-		xml, _ := EncodeQuery(tc.op, "r", tc.out)
+		xml, _ := EncodeQuery(ELBv2Namespace, tc.op, "r", tc.out)
 		t.Errorf("client decoded a different output\nwire: %s\ngot:  %s\nwant: %s", xml, mustEncode(t, got, AsIs), mustEncode(t, tc.out, AsIs))
 	}
 }
@@ -603,7 +603,7 @@ func TestEncodeQuery(t *testing.T) {
 		{ResourceArn: aws.String("arn:a"), Tags: []elbtypes.Tag{{Key: aws.String("k"), Value: aws.String("a<b>&\"c\"\n")}}},
 		{ResourceArn: aws.String("arn:b"), Tags: []elbtypes.Tag{}},
 	}}
-	got, err := EncodeQuery("DescribeTags", "req-1", out)
+	got, err := EncodeQuery(ELBv2Namespace, "DescribeTags", "req-1", out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -615,7 +615,7 @@ func TestEncodeQuery(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 
-	empty, err := EncodeQuery("DeleteTargetGroup", "req-2", nil)
+	empty, err := EncodeQuery(ELBv2Namespace, "DeleteTargetGroup", "req-2", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -626,18 +626,18 @@ func TestEncodeQuery(t *testing.T) {
 	}
 
 	for _, bad := range []string{"", "Describe Tags", "<x>", "1Op"} {
-		if _, err := EncodeQuery(bad, "r", nil); err == nil {
-			t.Errorf("EncodeQuery(%q) succeeded", bad)
+		if _, err := EncodeQuery(ELBv2Namespace, bad, "r", nil); err == nil {
+			t.Errorf("EncodeQuery(ELBv2Namespace, %q) succeeded", bad)
 		}
 	}
-	if _, err := EncodeQuery("Op", "r", 42); err == nil {
+	if _, err := EncodeQuery(ELBv2Namespace, "Op", "r", 42); err == nil {
 		t.Error("EncodeQuery of a non-struct succeeded")
 	}
 }
 
 func TestWriteQuery(t *testing.T) {
 	rec := httptest.NewRecorder()
-	if err := WriteQuery(rec, "req-9", "DeleteRule", &elbv2.DeleteRuleOutput{}); err != nil {
+	if err := WriteQuery(rec, "req-9", ELBv2Namespace, "DeleteRule", &elbv2.DeleteRuleOutput{}); err != nil {
 		t.Fatal(err)
 	}
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/xml" || rec.Header().Get("x-amzn-RequestId") != "req-9" {
@@ -648,7 +648,7 @@ func TestWriteQuery(t *testing.T) {
 	}
 
 	rec = httptest.NewRecorder()
-	if err := WriteQuery(rec, "req-9", "bad action", nil); err == nil {
+	if err := WriteQuery(rec, "req-9", ELBv2Namespace, "bad action", nil); err == nil {
 		t.Error("WriteQuery with a bad action succeeded")
 	}
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "<Code>InternalFailure</Code>") {

@@ -18,7 +18,8 @@ import (
 // 2016-03-25T21:26:12.920Z (xsd:dateTime, UTC, milliseconds).
 const queryTimeFormat = "2006-01-02T15:04:05.000Z"
 
-// WriteQuery writes a 200 awsQuery response for operation action: v (an
+// WriteQuery writes a 200 awsQuery response for operation action in XML
+// namespace xmlns (the service's): v (an
 // SDK output struct, or nil for an empty result) wrapped as
 //
 //	<ActionResponse xmlns="…"><ActionResult>…</ActionResult>
@@ -27,10 +28,10 @@ const queryTimeFormat = "2006-01-02T15:04:05.000Z"
 // with Content-Type text/xml. If v cannot be encoded (a handler bug) it
 // writes InternalFailure instead and returns the encoding error for the
 // caller to log.
-func WriteQuery(w http.ResponseWriter, requestID, action string, v any) error {
-	body, err := EncodeQuery(action, requestID, v)
+func WriteQuery(w http.ResponseWriter, requestID, xmlns, action string, v any) error {
+	body, err := EncodeQuery(xmlns, action, requestID, v)
 	if err != nil {
-		WriteQueryError(w, requestID, ELBv2Namespace, err, ELBv2Status)
+		WriteQueryError(w, requestID, xmlns, err, nil)
 		return err
 	}
 	h := w.Header()
@@ -46,12 +47,12 @@ func WriteQuery(w http.ResponseWriter, requestID, action string, v any) error {
 // the Go field order; nil pointers, slices and maps are left out and so are
 // unset enums (empty value strings); empty non-nil slices are written as
 // empty elements, which the SDK reads back as empty lists.
-func EncodeQuery(action, requestID string, v any) ([]byte, error) {
+func EncodeQuery(xmlns, action, requestID string, v any) ([]byte, error) {
 	if !validElementName(action) {
 		return nil, fmt.Errorf("awsproto: encode query: %q is not an operation name", action)
 	}
 	e := queryEncoder{buf: bytes.NewBuffer(make([]byte, 0, 1024))}
-	e.buf.WriteString("<" + action + "Response xmlns=\"" + ELBv2Namespace + "\">")
+	e.buf.WriteString("<" + action + "Response xmlns=\"" + xmlns + "\">")
 	e.open(action + "Result")
 	if v != nil {
 		rv := reflect.ValueOf(v)

@@ -67,7 +67,7 @@ func (c *captureDoer) Do(r *http.Request) (*http.Response, error) {
 	c.body = body
 	c.mu.Unlock()
 	op := values.Get("Action")
-	reply, _ := EncodeQuery(op, "fuzz", nil)
+	reply, _ := EncodeQuery(ELBv2Namespace, op, "fuzz", nil)
 	return &http.Response{
 		StatusCode: http.StatusOK,
 		Header:     http.Header{"Content-Type": []string{"text/xml"}},

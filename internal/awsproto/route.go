@@ -8,30 +8,32 @@ import (
 	"strings"
 )
 
-// Values of Route.Service and Route.Protocol.
 const (
-	ServiceECS      = "ecs"
-	ServiceELBv2    = "elbv2"
-	ServiceCloudMap = "servicediscovery"
-	ProtocolJSON    = "json"
-	ProtocolQuery   = "query"
-)
-
-const (
-	ecsTargetPrefix      = "AmazonEC2ContainerServiceV20141113"
-	cloudMapTargetPrefix = "Route53AutoNaming_v20170314"
-	elbv2APIVersion      = "2015-12-01"
-	formContentType      = "application/x-www-form-urlencoded"
-	sigV4Algorithm       = "AWS4-HMAC-SHA256"
+	formContentType = "application/x-www-form-urlencoded"
+	sigV4Algorithm  = "AWS4-HMAC-SHA256"
 )
 
 // Route says which service and operation a request is for.
 type Route struct {
-	Service   string // ServiceECS, ServiceELBv2, ServiceCloudMap, or "" for unsupported
-	Operation string // PascalCase operation name; "" when the request names none
-	Region    string // from the SigV4 credential scope, else the default
-	Protocol  string // ProtocolJSON or ProtocolQuery
-	Target    string // raw X-Amz-Target prefix, or the query Version
+	Service     string   // ServiceSpec.Name of the service, or "" when no served service matches
+	Operation   string   // PascalCase operation name; "" when the request names none
+	Region      string   // from the SigV4 credential scope, else the default
+	Protocol    Protocol // the protocol the request was sent in
+	Target      string   // raw X-Amz-Target prefix, or the query Version
+	SigningName string   // the SigV4 credential-scope service, if signed
+	AccessKey   string   // the SigV4 access key ID, if signed
+}
+
+// Unserved names the service a request was meant for when no served
+// service matched: its signing name, else its target prefix or version.
+func (r Route) Unserved() string {
+	switch {
+	case r.SigningName != "":
+		return r.SigningName
+	case r.Target != "":
+		return r.Target
+	}
+	return "the requested service"
 }
 
 // Classify routes a request by, in order, its X-Amz-Target header, its
@@ -39,27 +41,52 @@ type Route struct {
 // header is never consulted: SDKs prepend "data-" to it for Cloud Map
 // discovery calls, and the emulator answers on any name. body is the
 // already-read request body (needed for form-encoded query requests).
-func Classify(r *http.Request, body []byte, defaultRegion string) (Route, error) {
-	scopeRegion, scopeService := credentialScope(r)
-	route, ok := byTarget(r.Header.Get("X-Amz-Target"))
+func (rt *Router) Classify(r *http.Request, body []byte, defaultRegion string) (Route, error) {
+	scope := credentialScope(r)
+	route, ok := rt.byTargetHeader(r.Header.Get("X-Amz-Target"))
 	if !ok {
-		route, ok = byAction(r, body)
+		route, ok = rt.byAction(r, body, scope.service)
 	}
 	if !ok {
-		route, ok = byScopeService(scopeService)
+		route, ok = rt.byScopeService(scope.service)
 	}
 	if !ok {
 		return Route{}, errors.New("awsproto: unroutable request: no X-Amz-Target, Action or SigV4 credential scope")
 	}
 	route.Region = defaultRegion
-	if scopeRegion != "" {
-		route.Region = scopeRegion
+	if scope.region != "" {
+		route.Region = scope.region
 	}
+	route.SigningName, route.AccessKey = scope.service, scope.accessKey
 	return route, nil
 }
 
-// byTarget handles the awsJson protocols: "<ServicePrefix>.<Operation>".
-func byTarget(target string) (Route, bool) {
+// REST returns the REST service (S3) a request is for, deciding before the
+// body is read: a request signed for a REST service's signing name, or an
+// unsigned one that names no operation and is not a POST to "/" (a browser
+// or curl reading an object).
+func (rt *Router) REST(r *http.Request) (ServiceSpec, bool) {
+	if r.Header.Get("X-Amz-Target") != "" || r.URL.Query().Get("Action") != "" {
+		return ServiceSpec{}, false
+	}
+	scope := credentialScope(r)
+	if scope.service != "" {
+		spec, ok := rt.bySigning[scope.service]
+		return spec, ok && spec.Protocol == ProtocolREST
+	}
+	if r.Method == http.MethodPost && r.URL.Path == "/" {
+		return ServiceSpec{}, false
+	}
+	for _, spec := range rt.bySigning {
+		if spec.Protocol == ProtocolREST {
+			return spec, true
+		}
+	}
+	return ServiceSpec{}, false
+}
+
+// byTargetHeader handles the awsJson protocols: "<ServicePrefix>.<Operation>".
+func (rt *Router) byTargetHeader(target string) (Route, bool) {
 	if target == "" {
 		return Route{}, false
 	}
@@ -67,21 +94,14 @@ func byTarget(target string) (Route, bool) {
 	if i := strings.LastIndexByte(target, '.'); i >= 0 {
 		prefix, op = target[:i], target[i+1:]
 	}
-	route := Route{Operation: op, Protocol: ProtocolJSON, Target: prefix}
-	switch prefix {
-	case ecsTargetPrefix:
-		route.Service = ServiceECS
-	case cloudMapTargetPrefix:
-		route.Service = ServiceCloudMap
-	}
-	return route, true
+	return Route{Service: rt.byTarget[prefix], Operation: op, Protocol: ProtocolJSON, Target: prefix}, true
 }
 
-// byAction handles the awsQuery protocol: Action and Version in a
-// form-encoded POST body or in the URL query. Only Version 2015-12-01 is
-// ELBv2; ELB classic (2012-06-01) and other query services share the
-// signing name or the shape but are not served.
-func byAction(r *http.Request, body []byte) (Route, bool) {
+// byAction handles the query protocols: Action and Version in a
+// form-encoded POST body or in the URL query. The Version picks the
+// service (ELB classic, 2012-06-01, shares ELBv2's signing name but not its
+// version, and is not served).
+func (rt *Router) byAction(r *http.Request, body []byte, signing string) (Route, bool) {
 	params := queryParams(r, body)
 	action := params.Get("Action")
 	if action == "" {
@@ -89,8 +109,8 @@ func byAction(r *http.Request, body []byte) (Route, bool) {
 	}
 	version := params.Get("Version")
 	route := Route{Operation: action, Protocol: ProtocolQuery, Target: version}
-	if version == elbv2APIVersion {
-		route.Service = ServiceELBv2
+	if spec, ok := rt.byQueryVersion(version, signing); ok {
+		route.Service, route.Protocol = spec.Name, spec.Protocol
 	}
 	return route, true
 }
@@ -118,23 +138,25 @@ func isForm(contentType string) bool {
 }
 
 // byScopeService is the last resort: the service a request was signed for.
-func byScopeService(service string) (Route, bool) {
-	switch service {
-	case "ecs":
-		return Route{Service: ServiceECS, Protocol: ProtocolJSON}, true
-	case "servicediscovery":
-		return Route{Service: ServiceCloudMap, Protocol: ProtocolJSON}, true
-	case "elasticloadbalancing":
-		return Route{Service: ServiceELBv2, Protocol: ProtocolQuery}, true
+func (rt *Router) byScopeService(service string) (Route, bool) {
+	if service == "" {
+		return Route{}, false
 	}
-	return Route{}, false
+	spec, ok := rt.bySigning[service]
+	if !ok {
+		return Route{Protocol: ProtocolJSON}, true
+	}
+	return Route{Service: spec.Name, Protocol: spec.Protocol}, true
 }
 
-// credentialScope extracts region and service from the SigV4 credential
-// "AKID/20250101/us-west-2/ecs/aws4_request", found in the Authorization
-// header or, for presigned requests, the X-Amz-Credential query parameter.
-// Signatures are never verified.
-func credentialScope(r *http.Request) (region, service string) {
+// sigV4Scope is what a SigV4 credential says about a request.
+type sigV4Scope struct{ accessKey, region, service string }
+
+// credentialScope extracts access key, region and service from the SigV4
+// credential "AKID/20250101/us-west-2/ecs/aws4_request", found in the
+// Authorization header or, for presigned requests, the X-Amz-Credential
+// query parameter. Signatures are never verified.
+func credentialScope(r *http.Request) sigV4Scope {
 	cred := credentialFromHeader(r.Header.Get("Authorization"))
 	if cred == "" {
 		q, _ := url.ParseQuery(r.URL.RawQuery)
@@ -142,9 +164,9 @@ func credentialScope(r *http.Request) (region, service string) {
 	}
 	parts := strings.Split(cred, "/")
 	if len(parts) != 5 || parts[4] != "aws4_request" {
-		return "", ""
+		return sigV4Scope{}
 	}
-	return parts[2], parts[3]
+	return sigV4Scope{accessKey: parts[0], region: parts[2], service: parts[3]}
 }
 
 // credentialFromHeader reads the Credential= element of
@@ -160,4 +182,16 @@ func credentialFromHeader(auth string) string {
 		}
 	}
 	return ""
+}
+
+// RESTRoute describes a request that REST sent to spec: the region and
+// access key from its signature, the default region when unsigned.
+func (rt *Router) RESTRoute(r *http.Request, spec ServiceSpec, defaultRegion string) Route {
+	scope := credentialScope(r)
+	route := Route{Service: spec.Name, Operation: r.Method, Region: defaultRegion, Protocol: ProtocolREST,
+		SigningName: scope.service, AccessKey: scope.accessKey}
+	if scope.region != "" {
+		route.Region = scope.region
+	}
+	return route
 }

@@ -7,6 +7,16 @@ import (
 	"testing"
 )
 
+// testRouter serves the three services of the first release, as the
+// server's table does.
+var testRouter = NewRouter([]ServiceSpec{
+	{Name: "ecs", SigningName: "ecs", Protocol: ProtocolJSON, TargetPrefix: "AmazonEC2ContainerServiceV20141113"},
+	{Name: "servicediscovery", SigningName: "servicediscovery", Protocol: ProtocolJSON, TargetPrefix: "Route53AutoNaming_v20170314"},
+	{Name: "elbv2", SigningName: "elasticloadbalancing", Protocol: ProtocolQuery, APIVersion: "2015-12-01"},
+	{Name: "ec2", SigningName: "ec2", Protocol: ProtocolEC2, APIVersion: "2016-11-15"},
+	{Name: "s3", SigningName: "s3", Protocol: ProtocolREST},
+})
+
 func TestClassify(t *testing.T) {
 	const (
 		ecsAuth   = "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-west-2/ecs/aws4_request, SignedHeaders=host;x-amz-target, Signature=abc"
@@ -130,9 +140,15 @@ func TestClassify(t *testing.T) {
 			wantErr: true,
 		},
 		{
-			name:    "unknown scope service",
-			headers: map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-west-2/s3/aws4_request"},
-			wantErr: true,
+			name:    "unknown scope service is named",
+			headers: map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-west-2/sns/aws4_request"},
+			want:    Route{Service: "", Region: "us-west-2", Protocol: "json", SigningName: "sns"},
+		},
+		{
+			name:    "ec2Query by version",
+			headers: map[string]string{"Content-Type": formCT},
+			body:    "Action=DescribeVpcs&Version=2016-11-15",
+			want:    Route{Service: "ec2", Operation: "DescribeVpcs", Region: "us-east-1", Protocol: "ec2", Target: "2016-11-15"},
 		},
 		{
 			name:    "nothing to route on",
@@ -157,7 +173,7 @@ func TestClassify(t *testing.T) {
 			for k, v := range tc.headers {
 				r.Header.Set(k, v)
 			}
-			got, err := Classify(r, []byte(tc.body), "us-east-1")
+			got, err := testRouter.Classify(r, []byte(tc.body), "us-east-1")
 			if tc.wantErr {
 				if err == nil {
 					t.Fatalf("want an error, got %+v", got)
@@ -167,8 +183,57 @@ func TestClassify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tc.want.SigningName == "" {
+				got.SigningName = ""
+			}
+			got.AccessKey = ""
 			if got != tc.want {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestClassifyAccessKeyAndSigningName(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(""))
+	r.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters")
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20250101/us-west-2/ecs/aws4_request, SignedHeaders=host, Signature=abc")
+	got, err := testRouter.Classify(r, nil, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessKey != "ASIAEXAMPLE" || got.SigningName != "ecs" {
+		t.Errorf("access key %q, signing name %q", got.AccessKey, got.SigningName)
+	}
+}
+
+func TestREST(t *testing.T) {
+	s3Auth := "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc"
+	ecsAuth := "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=abc"
+	tests := []struct {
+		name, method, url, auth, target string
+		want                            bool
+	}{
+		{"signed for s3", http.MethodPut, "/bucket/key", s3Auth, "", true},
+		{"signed POST to / for s3 (DeleteObjects on a virtual host)", http.MethodPost, "/?delete", s3Auth, "", true},
+		{"unsigned object read", http.MethodGet, "/bucket/key", "", "", true},
+		{"signed for another service", http.MethodPost, "/", ecsAuth, "", false},
+		{"unsigned query action", http.MethodGet, "/?Action=DescribeVpcs&Version=2016-11-15", "", "", false},
+		{"unsigned POST to /", http.MethodPost, "/", "", "", false},
+		{"JSON target", http.MethodPost, "/", "", "AmazonSSM.GetParameter", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(tc.method, tc.url, nil)
+			if tc.auth != "" {
+				r.Header.Set("Authorization", tc.auth)
+			}
+			if tc.target != "" {
+				r.Header.Set("X-Amz-Target", tc.target)
+			}
+			spec, ok := testRouter.REST(r)
+			if ok != tc.want || (ok && spec.Name != "s3") {
+				t.Errorf("REST = %v, %v; want %v", spec.Name, ok, tc.want)
 			}
 		})
 	}

@@ -48,7 +48,7 @@ func newFakeServer(t *testing.T, n Naming, status StatusFunc, op string, in, rep
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	reqID := NewRequestID()
-	route, err := Classify(r, body, "us-east-1")
+	route, err := testRouter.Classify(r, body, "us-east-1")
 	if err != nil || route.Operation != f.op {
 		f.t.Errorf("Classify = %+v, %v; want operation %s", route, err, f.op)
 	}

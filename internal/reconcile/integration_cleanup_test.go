@@ -47,7 +47,7 @@ func startRaw(t *testing.T, rt runtime.Runtime, scope string) *rawEmulator {
 	rec = reconcile.New(api, rt, reconcile.Options{Scope: scope, Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	rec.Start(ctx)
-	srv := httptest.NewServer(server.New(server.Options{ECS: api, Runtime: rt, Region: "us-east-1", AccountID: "000000000000", Version: "test", Logger: log}).Handler())
+	srv := httptest.NewServer(server.New(server.Options{Services: []server.Service{{Spec: ecsapi.Spec, JSON: api}}, Runtime: rt, Region: "us-east-1", AccountID: "000000000000", Version: "test", Logger: log}).Handler())
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), RetryMaxAttempts: 1}
 	e := &rawEmulator{rec: rec, rt: rt, srv: srv, cancel: cancel}
 	e.ecs = ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = aws.String(srv.URL) })

@@ -10,6 +10,7 @@ const (
 	regionKey key = iota
 	accountKey
 	requestIDKey
+	accessKeyKey
 )
 
 // With returns ctx carrying the request's region, account and request ID.
@@ -38,5 +39,18 @@ func Account(ctx context.Context) string {
 // RequestID is the x-amzn-RequestId of the request, if any.
 func RequestID(ctx context.Context) string {
 	v, _ := ctx.Value(requestIDKey).(string)
+	return v
+}
+
+// WithAccessKey returns ctx carrying the SigV4 access key ID the request
+// was signed with ("" when unsigned).
+func WithAccessKey(ctx context.Context, accessKey string) context.Context {
+	return context.WithValue(ctx, accessKeyKey, accessKey)
+}
+
+// AccessKey is the access key ID the request was signed with, if any.
+// Signatures are never verified; STS uses it to tell whose call it is.
+func AccessKey(ctx context.Context) string {
+	v, _ := ctx.Value(accessKeyKey).(string)
 	return v
 }

@@ -26,15 +26,11 @@ type dockerHealth struct {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	doc := healthDoc{
-		Version: s.opts.Version,
-		Region:  s.opts.Region,
-		Account: s.opts.AccountID,
-		Services: map[string]string{
-			"ecs":              status(s.opts.ECS != nil),
-			"elbv2":            status(s.opts.ELBv2 != nil),
-			"servicediscovery": status(s.opts.CloudMap != nil),
-		},
-		Docker: s.dockerHealth(r.Context()),
+		Version:  s.opts.Version,
+		Region:   s.opts.Region,
+		Account:  s.opts.AccountID,
+		Services: s.serviceStatus(),
+		Docker:   s.dockerHealth(r.Context()),
 	}
 	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)
@@ -60,4 +56,13 @@ func status(served bool) string {
 		return "running"
 	}
 	return "not available"
+}
+
+// serviceStatus lists every served service as "running".
+func (s *Server) serviceStatus() map[string]string {
+	out := make(map[string]string, len(s.services.byName))
+	for name := range s.services.byName {
+		out[name] = status(true)
+	}
+	return out
 }

@@ -24,24 +24,9 @@ import (
 // maxBody bounds request bodies; ECS requests are far smaller.
 const maxBody = 16 << 20
 
-// JSONService is an awsJson1_1 API (ECS, Cloud Map).
-type JSONService interface {
-	Handle(ctx context.Context, operation string, body []byte) (any, error)
-}
-
-// QueryService is an awsQuery API (ELBv2).
-type QueryService interface {
-	Handle(ctx context.Context, action string, values url.Values) (any, error)
-}
-
-// elbv2Namespace is the XML namespace of ELBv2 documents.
-const elbv2Namespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
-
 // Options wires the server.
 type Options struct {
-	ECS       JSONService
-	CloudMap  JSONService
-	ELBv2     QueryService
+	Services  []Service       // the table of services; each registers once
 	Runtime   runtime.Runtime // nil: Docker disabled
 	Region    string
 	AccountID string
@@ -51,8 +36,9 @@ type Options struct {
 
 // Server routes requests.
 type Server struct {
-	opts Options
-	log  *slog.Logger
+	opts     Options
+	log      *slog.Logger
+	services table
 }
 
 // New returns a server.
@@ -60,7 +46,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Server{opts: opts, log: opts.Logger}
+	return &Server{opts: opts, log: opts.Logger, services: newTable(opts.Services)}
 }
 
 // Handler is the HTTP handler of the endpoint.
@@ -75,18 +61,22 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) aws(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := awsproto.NewRequestID()
+	if spec, ok := s.services.router.REST(r); ok {
+		s.serveREST(w, r, spec, requestID, start)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
 		awsproto.WriteJSONError(w, requestID, &awsproto.SerializationError{Message: "request body unreadable or larger than 16 MiB"}, awsproto.LowerFirst, nil)
 		return
 	}
-	route, err := awsproto.Classify(r, body, s.opts.Region)
+	route, err := s.services.router.Classify(r, body, s.opts.Region)
 	if err != nil {
 		awsproto.WriteJSONError(w, requestID, missingTarget(), awsproto.LowerFirst, nil)
 		s.logRequest(r, route, requestID, http.StatusBadRequest, start, nil)
 		return
 	}
-	ctx := reqctx.With(r.Context(), route.Region, s.opts.AccountID, requestID)
+	ctx := reqctx.WithAccessKey(reqctx.With(r.Context(), route.Region, s.opts.AccountID, requestID), route.AccessKey)
 	status, herr := s.dispatch(ctx, w, r, route, body, requestID)
 	s.logRequest(r, route, requestID, status, start, herr)
 }
@@ -101,55 +91,109 @@ func (s *Server) dispatch(ctx context.Context, w http.ResponseWriter, r *http.Re
 			status = http.StatusInternalServerError
 		}
 	}()
+	svc, ok := s.services.byName[route.Service]
 	switch {
-	case route.Service == awsproto.ServiceECS && s.opts.ECS != nil:
-		return s.serveJSON(ctx, w, s.opts.ECS, route, body, requestID, awsproto.LowerFirst, awsproto.DefaultStatus)
-	case route.Service == awsproto.ServiceCloudMap && s.opts.CloudMap != nil:
-		return s.serveJSON(ctx, w, s.opts.CloudMap, route, body, requestID, awsproto.AsIs, awsproto.CloudMapStatus)
-	case route.Service == awsproto.ServiceELBv2 && s.opts.ELBv2 != nil:
-		return s.serveQuery(ctx, w, r, route, body, requestID)
-	case route.Protocol == awsproto.ProtocolQuery:
-		err := notServed("elasticloadbalancing", route.Operation)
-		awsproto.WriteQueryError(w, requestID, "", err, nil)
-		return http.StatusBadRequest, nil
-	default:
-		awsproto.WriteJSONError(w, requestID, awsproto.UnknownOperation(route.Target+"."+route.Operation), awsproto.LowerFirst, nil)
-		return http.StatusBadRequest, nil
+	case !ok:
+		return s.notServed(w, route, requestID)
+	case svc.Spec.Protocol == awsproto.ProtocolJSON:
+		return s.serveJSON(ctx, w, svc, route, body, requestID)
+	case svc.Spec.Protocol == awsproto.ProtocolQuery:
+		return s.serveQuery(ctx, w, r, svc, route, body, requestID)
+	case svc.Spec.Protocol == awsproto.ProtocolEC2:
+		return s.serveEC2(ctx, w, r, svc, route, body, requestID)
 	}
+	return s.notServed(w, route, requestID)
 }
 
-func (s *Server) serveJSON(ctx context.Context, w http.ResponseWriter, svc JSONService, route awsproto.Route, body []byte, requestID string, n awsproto.Naming, st awsproto.StatusFunc) (int, error) {
-	out, err := svc.Handle(ctx, route.Operation, body)
-	if err != nil {
-		awsproto.WriteJSONError(w, requestID, err, n, st)
-		var apiErr smithy.APIError
-		if errors.As(err, &apiErr) {
-			return st(apiErr.ErrorCode(), apiErr.ErrorFault()), nil
+// notServed answers a request for a service this build does not serve, in
+// the protocol it was sent in, naming the service.
+func (s *Server) notServed(w http.ResponseWriter, route awsproto.Route, requestID string) (int, error) {
+	if route.Protocol == awsproto.ProtocolJSON {
+		if route.Service == "" && route.Target == "" && route.SigningName == "" {
+			awsproto.WriteJSONError(w, requestID, missingTarget(), awsproto.LowerFirst, nil)
+			return http.StatusBadRequest, nil
 		}
-		return http.StatusInternalServerError, err
+		awsproto.WriteJSONError(w, requestID, notServed(route.Unserved(), route.Target+"."+route.Operation), awsproto.LowerFirst, nil)
+		return http.StatusBadRequest, nil
 	}
-	if err := awsproto.WriteJSON(w, requestID, out, n); err != nil {
+	awsproto.WriteQueryError(w, requestID, "", notServed(route.Unserved(), route.Operation), nil)
+	return http.StatusBadRequest, nil
+}
+
+func (s *Server) serveJSON(ctx context.Context, w http.ResponseWriter, svc Service, route awsproto.Route, body []byte, requestID string) (int, error) {
+	spec := svc.Spec
+	out, err := svc.JSON.Handle(ctx, route.Operation, body)
+	if err != nil {
+		awsproto.WriteJSONError(w, requestID, err, spec.Naming, spec.StatusOf())
+		return errorStatus(err, spec.StatusOf())
+	}
+	if err := awsproto.WriteJSON(w, requestID, out, spec.Naming); err != nil {
 		return http.StatusInternalServerError, err
 	}
 	return http.StatusOK, nil
 }
 
 // serveQuery answers an awsQuery request: form fields in, XML out.
-func (s *Server) serveQuery(ctx context.Context, w http.ResponseWriter, r *http.Request, route awsproto.Route, body []byte, requestID string) (int, error) {
+func (s *Server) serveQuery(ctx context.Context, w http.ResponseWriter, r *http.Request, svc Service, route awsproto.Route, body []byte, requestID string) (int, error) {
+	spec := svc.Spec
 	values, err := queryValues(r, body)
 	if err == nil {
 		var out any
-		if out, err = s.opts.ELBv2.Handle(ctx, route.Operation, values); err == nil {
-			if err := awsproto.WriteQuery(w, requestID, route.Operation, out); err != nil {
+		if out, err = svc.Query.Handle(ctx, route.Operation, values); err == nil {
+			if err := awsproto.WriteQuery(w, requestID, spec.XMLNamespace, route.Operation, out); err != nil {
 				return http.StatusInternalServerError, err
 			}
 			return http.StatusOK, nil
 		}
 	}
-	awsproto.WriteQueryError(w, requestID, elbv2Namespace, err, awsproto.ELBv2Status)
+	awsproto.WriteQueryError(w, requestID, spec.XMLNamespace, err, spec.StatusOf())
+	return errorStatus(err, spec.StatusOf())
+}
+
+// serveEC2 answers an ec2Query request: form fields in, EC2's XML out.
+func (s *Server) serveEC2(ctx context.Context, w http.ResponseWriter, r *http.Request, svc Service, route awsproto.Route, body []byte, requestID string) (int, error) {
+	spec := svc.Spec
+	values, err := queryValues(r, body)
+	if err == nil {
+		var out any
+		if out, err = svc.Query.Handle(ctx, route.Operation, values); err == nil {
+			if err := awsproto.WriteEC2(w, requestID, route.Operation, spec.XMLNamespace, out); err != nil {
+				return http.StatusInternalServerError, err
+			}
+			return http.StatusOK, nil
+		}
+	}
+	awsproto.WriteEC2Error(w, requestID, err, spec.StatusOf())
+	return errorStatus(err, spec.StatusOf())
+}
+
+// serveREST hands a REST request (S3) to its service with the request's
+// facts in the context; the service writes its own wire format.
+func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, spec awsproto.ServiceSpec, requestID string, start time.Time) {
+	route := s.services.router.RESTRoute(r, spec, s.opts.Region)
+	ctx := reqctx.WithAccessKey(reqctx.With(r.Context(), route.Region, s.opts.AccountID, requestID), route.AccessKey)
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	var bug error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				bug = fmt.Errorf("panic: %v", p)
+				if !rec.wrote {
+					http.Error(rec, "InternalError", http.StatusInternalServerError)
+				}
+			}
+		}()
+		s.services.byName[spec.Name].REST.ServeHTTP(rec, r.WithContext(ctx))
+	}()
+	s.logRequest(r, route, requestID, rec.status, start, bug)
+}
+
+// errorStatus is the status written for err and, when err is not an API
+// error (a bug), the error to log.
+func errorStatus(err error, status awsproto.StatusFunc) (int, error) {
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
-		return awsproto.ELBv2Status(apiErr.ErrorCode(), apiErr.ErrorFault()), nil
+		return status(apiErr.ErrorCode(), apiErr.ErrorFault()), nil
 	}
 	return http.StatusInternalServerError, err
 }
@@ -171,7 +215,7 @@ func missingTarget() error {
 	return &smithy.GenericAPIError{Code: "UnknownOperationException", Message: "The request names no AWS operation (no X-Amz-Target header, Action parameter or SigV4 credential scope).", Fault: smithy.FaultClient}
 }
 
-// notServed is the error for a service this build does not serve yet.
+// notServed is the error for a service this build does not serve.
 func notServed(service, op string) error {
 	return &smithy.GenericAPIError{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this endpoint: %s is not served by this emulator.", op, service), Fault: smithy.FaultClient}
 }

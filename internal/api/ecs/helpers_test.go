@@ -55,7 +55,7 @@ func start(t testing.TB) (*emulatortest.Emulator, *ecs.Client) {
 func startStatic(t testing.TB) *ecs.Client {
 	t.Helper()
 	api := ecsapi.New(ecsapi.Options{Account: account, Logger: quietLogger()})
-	srv := httptest.NewServer(server.New(server.Options{ECS: api, Region: region, AccountID: account, Version: "test", Logger: quietLogger()}).Handler())
+	srv := httptest.NewServer(server.New(server.Options{Services: []server.Service{{Spec: ecsapi.Spec, JSON: api}}, Region: region, AccountID: account, Version: "test", Logger: quietLogger()}).Handler())
 	t.Cleanup(srv.Close)
 	return recorded((&emulatortest.Emulator{URL: srv.URL}).ECS())
 }

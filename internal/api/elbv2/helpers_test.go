@@ -36,7 +36,7 @@ const (
 // handler is the emulator's real server, serving only this API.
 func handler(api *elbapi.API) http.Handler {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return server.New(server.Options{ELBv2: api, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
+	return server.New(server.Options{Services: []server.Service{{Spec: elbapi.Spec, Query: api}}, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
 }
 
 // clock is a settable time source.

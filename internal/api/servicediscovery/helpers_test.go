@@ -109,7 +109,7 @@ func (e *env) setOnChange(f func()) {
 // that is not an API error is a bug.
 func (e *env) handler(t testing.TB) http.Handler {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	real := server.New(server.Options{CloudMap: e.API, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
+	real := server.New(server.Options{Services: []server.Service{{Spec: cloudmap.Spec, JSON: e.API}}, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.hosts = append(e.hosts, r.Host)

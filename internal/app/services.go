@@ -1,0 +1,18 @@
+package app
+
+import (
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/api/elbv2"
+	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/server"
+)
+
+// services is the endpoint's table: one entry per AWS service, its spec
+// owned by its package.
+func (a *App) services() []server.Service {
+	return []server.Service{
+		{Spec: ecsapi.Spec, JSON: a.ECS},
+		{Spec: servicediscovery.Spec, JSON: a.CloudMap},
+		{Spec: elbv2.Spec, Query: a.ELB},
+	}
+}
