@@ -84,3 +84,30 @@ func TestDecodeErrors(t *testing.T) {
 		t.Error("a non-pointer was accepted")
 	}
 }
+
+func TestPhysicalName(t *testing.T) {
+	tests := []struct {
+		stack, logical string
+		max            int
+		prefix         string
+	}{
+		{"Tutorial", "ApiTG", 32, "Tutorial-ApiTG-"},
+		{"TutorialStackWithALongName", "ApiServiceLoadBalancer", 32, "Tutorai"},
+		{"s", "VeryLongLogicalIdentifierForAResource", 32, "s-VeryLongLogicalId"},
+	}
+	for _, tc := range tests {
+		got := PhysicalName(tc.stack, tc.logical, tc.max)
+		if len(got) > tc.max || !strings.HasPrefix(got, tc.prefix[:1]) || len(got) < 14 {
+			t.Errorf("PhysicalName(%q, %q, %d) = %q", tc.stack, tc.logical, tc.max, got)
+		}
+		if a, b := PhysicalName(tc.stack, tc.logical, tc.max), PhysicalName(tc.stack, tc.logical, tc.max); a == b {
+			t.Errorf("two names are the same: %q", a)
+		}
+	}
+	if got := PhysicalName("Tutorial", "ApiTG", 32); !strings.HasPrefix(got, "Tutorial-ApiTG-") || len(got) != len("Tutorial-ApiTG-")+12 {
+		t.Errorf("short name %q", got)
+	}
+	if got := LowerPhysicalName("Stack", "Bucket", 63); got != strings.ToLower(got) {
+		t.Errorf("lower name %q", got)
+	}
+}
