@@ -40,8 +40,13 @@ type Listener struct {
 	// (see Server.ListenerAddr), which tests use.
 	Port int
 	// Protocol is "HTTP" or "HTTPS". HTTPS listeners terminate TLS with
-	// Options.Certificate or a self-signed certificate.
-	Protocol       string
+	// the certificate of Certificates that matches the client's server
+	// name (the first when none does), else Options.Certificate or a
+	// self-signed certificate.
+	Protocol string
+	// Certificates are the listener's certificate ARNs, the default one
+	// first, resolved through Options.CertificateLookup.
+	Certificates   []string
 	DefaultActions []Action
 	Rules          []Rule
 }

@@ -43,9 +43,13 @@ type Options struct {
 	// HealthyThreshold applies to unhealthy targets coming back.
 	InitialUsesHealthyThreshold bool
 
-	// Certificate serves HTTPS listeners. Nil means a self-signed
-	// certificate generated on first use.
+	// Certificate serves HTTPS listeners that name no certificate the
+	// lookup knows. Nil means a self-signed certificate generated on
+	// first use.
 	Certificate *tls.Certificate
+	// CertificateLookup resolves a listener's certificate ARN (ACM, IAM
+	// server certificates). Nil: every listener serves Certificate.
+	CertificateLookup func(arn string) (*tls.Certificate, error)
 }
 
 // Server is the data plane of every emulated load balancer.
@@ -378,6 +382,7 @@ func (s *Server) syncListener(lb LoadBalancer, l Listener, st *lbState) error {
 	}
 
 	lt := &listenerTable{
+		certs:     l.Certificates,
 		address:   spec.address,
 		protocol:  spec.protocol,
 		scheme:    strings.ToLower(spec.protocol),
@@ -418,6 +423,7 @@ type listenerTable struct {
 	protocol  string // HTTP or HTTPS
 	scheme    string // http or https
 	port      string
+	certs     []string // certificate ARNs, the default first
 	rules     []compiledRule
 	def       *compiledAction
 	transport *http.Transport
@@ -430,15 +436,18 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	if spec.protocol == "HTTPS" {
-		cert, err := s.certificate()
-		if err != nil {
+		// Fail the bind now rather than every handshake later.
+		if _, err := s.certificate(); err != nil {
 			ln.Close()
 			return nil, err
 		}
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12})
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	l := &listener{s: s, arn: arn, spec: spec, port: port, ln: ln, cancel: cancel}
+	if spec.protocol == "HTTPS" {
+		l.ln = tls.NewListener(ln, &tls.Config{GetCertificate: l.getCertificate, MinVersion: tls.VersionTLS12})
+		ln = l.ln
+	}
 	l.srv = &http.Server{
 		Handler:           l,
 		BaseContext:       func(net.Listener) context.Context { return ctx },

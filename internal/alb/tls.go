@@ -12,6 +12,36 @@ import (
 	"time"
 )
 
+// getCertificate picks the certificate of a TLS handshake: among the
+// listener's certificates the one valid for the requested server name, else
+// its default (first) certificate, else the fallback. Reading the current
+// table lets certificate changes apply without rebinding.
+func (l *listener) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	var certs []string
+	if lt := l.table.Load(); lt != nil {
+		certs = lt.certs
+	}
+	if lookup := l.s.opts.CertificateLookup; lookup != nil {
+		var first *tls.Certificate
+		for _, arn := range certs {
+			cert, err := lookup(arn)
+			if err != nil || cert == nil {
+				continue
+			}
+			if first == nil {
+				first = cert
+			}
+			if hello.ServerName != "" && cert.Leaf != nil && cert.Leaf.VerifyHostname(hello.ServerName) == nil {
+				return cert, nil
+			}
+		}
+		if first != nil {
+			return first, nil
+		}
+	}
+	return l.s.certificate()
+}
+
 // certificate returns Options.Certificate or, once, a self-signed one for
 // localhost and the loopback addresses.
 func (s *Server) certificate() (*tls.Certificate, error) {

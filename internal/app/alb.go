@@ -137,7 +137,7 @@ func convertLB(l elbv2.LoadBalancer, addr string) alb.LoadBalancer {
 		out.IdleTimeout = time.Duration(secs) * time.Second
 	}
 	for _, ls := range l.Listeners {
-		listener := alb.Listener{ARN: ls.ARN, Port: int(ls.Port), Protocol: ls.Protocol}
+		listener := alb.Listener{ARN: ls.ARN, Port: int(ls.Port), Protocol: ls.Protocol, Certificates: ls.Certs}
 		for _, r := range ls.Rules {
 			if r.IsDefault {
 				listener.DefaultActions = convertActions(r.Actions)
