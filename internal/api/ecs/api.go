@@ -27,7 +27,10 @@ type Options struct {
 	// TargetGroups looks up the target groups services name in
 	// loadBalancers; nil accepts any target group.
 	TargetGroups TargetGroupLookup
-	Logger       *slog.Logger
+	// Network checks awsvpc subnets and security groups against EC2; nil
+	// accepts any IDs.
+	Network NetworkLookup
+	Logger  *slog.Logger
 }
 
 // API serves ECS operations. It is safe for concurrent use.
@@ -86,6 +89,7 @@ func (a *API) Store(region string) *Store {
 	if !ok {
 		s = newStore(region, a.opts.Account, a.opts.Now, a.opts.IDs, a.opts.OnChange)
 		s.targetGroups = a.opts.TargetGroups
+		s.network = a.opts.Network
 		a.regions[region] = s
 	}
 	return s

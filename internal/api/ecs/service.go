@@ -101,7 +101,7 @@ func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateSer
 	if err != nil {
 		return nil, err
 	}
-	if err := validNetwork(td, lt, in.NetworkConfiguration); err != nil {
+	if err := s.checkNetwork(td, lt, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
 	if err := s.validLoadBalancers(td, in.LoadBalancers); err != nil {
@@ -313,7 +313,7 @@ func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs
 	}
 	redeploy = redeploy || moved
 	// A service with a strategy and no launch type runs on Fargate.
-	if err := validNetwork(td, orDefault(lt, types.LaunchTypeFargate), network); err != nil {
+	if err := s.checkNetwork(td, orDefault(lt, types.LaunchTypeFargate), network); err != nil {
 		return err
 	}
 	if in.LoadBalancers != nil {

@@ -73,6 +73,7 @@ type Store struct {
 	ids             IDs
 	onChange        func(Change)
 	targetGroups    TargetGroupLookup
+	network         NetworkLookup
 
 	mu        sync.Mutex
 	pending   []Change

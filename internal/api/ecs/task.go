@@ -41,7 +41,7 @@ func (s *Store) RunTask(_ context.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOu
 	if err != nil {
 		return nil, err
 	}
-	if err := validNetwork(td, lt, in.NetworkConfiguration); err != nil {
+	if err := s.checkNetwork(td, lt, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
 	if err := validOverrides(td, in.Overrides); err != nil {

@@ -1,0 +1,77 @@
+package ecs_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/smithy-go"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
+)
+
+// fakeEC2 knows one subnet and one security group, as EC2 would answer.
+func fakeEC2(region string, subnets, groups []string) error {
+	for _, id := range subnets {
+		if id != "subnet-0123456789abcdef0" {
+			return &ecsapi.NetworkError{Kind: "subnet", IDs: subnets,
+				Err: &smithy.GenericAPIError{Code: "InvalidSubnetID.NotFound", Message: "The subnet ID '" + id + "' does not exist"}}
+		}
+	}
+	if i := slices.IndexFunc(groups, func(g string) bool { return g != "sg-0123456789abcdef0" }); i >= 0 {
+		return &ecsapi.NetworkError{Kind: "security group", IDs: groups,
+			Err: &smithy.GenericAPIError{Code: "InvalidGroup.NotFound", Message: "The security group '" + groups[i] + "' does not exist"}}
+	}
+	return nil
+}
+
+func TestAwsvpcIDsAreCheckedAgainstEC2(t *testing.T) {
+	api := ecsapi.New(ecsapi.Options{Account: account, Logger: quietLogger(), Network: fakeEC2})
+	srv := httptest.NewServer(server.New(server.Options{Services: []server.Service{{Spec: ecsapi.Spec, JSON: api}}, Region: region, AccountID: account, Logger: quietLogger()}).Handler())
+	t.Cleanup(srv.Close)
+	c := (&emulatortest.Emulator{URL: srv.URL}).ECS()
+	ctx := context.Background()
+	must(c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("net")}))(t)
+	td := register(t, c, fargateTD("net"))
+	network := func(subnet, group string) *types.NetworkConfiguration {
+		cfg := &types.AwsVpcConfiguration{Subnets: []string{subnet}}
+		if group != "" {
+			cfg.SecurityGroups = []string{group}
+		}
+		return &types.NetworkConfiguration{AwsvpcConfiguration: cfg}
+	}
+	tests := []struct {
+		name, subnet, group string
+		check               errCheck
+	}{
+		{"unknown subnet", "subnet-12345678", "", errOf[*types.InvalidParameterException](
+			"Error retrieving subnet information for [subnet-12345678]: The subnet ID 'subnet-12345678' does not exist (ErrorCode: InvalidSubnetID.NotFound)")},
+		{"unknown security group", "subnet-0123456789abcdef0", "sg-12345678", errOf[*types.InvalidParameterException](
+			"Error retrieving security group information for [sg-12345678]: The security group 'sg-12345678' does not exist (ErrorCode: InvalidGroup.NotFound)")},
+	}
+	for _, tc := range tests {
+		t.Run("RunTask/"+tc.name, func(t *testing.T) {
+			_, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String("net"), TaskDefinition: td.TaskDefinitionArn,
+				LaunchType: types.LaunchTypeFargate, NetworkConfiguration: network(tc.subnet, tc.group)})
+			tc.check(t, err)
+		})
+		t.Run("CreateService/"+tc.name, func(t *testing.T) {
+			in := fargateService("net", "svc", *td.TaskDefinitionArn, 1)
+			in.NetworkConfiguration = network(tc.subnet, tc.group)
+			_, err := c.CreateService(ctx, in)
+			tc.check(t, err)
+		})
+	}
+	in := fargateService("net", "good", *td.TaskDefinitionArn, 0)
+	in.NetworkConfiguration = network("subnet-0123456789abcdef0", "sg-0123456789abcdef0")
+	must(c.CreateService(ctx, in))(t)
+	_, err := c.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String("net"), Service: aws.String("good"),
+		NetworkConfiguration: network("subnet-0123456789abcdef0", "sg-87654321")})
+	errLike[*types.InvalidParameterException]("The security group 'sg-87654321' does not exist (ErrorCode: InvalidGroup.NotFound)")(t, err)
+}
