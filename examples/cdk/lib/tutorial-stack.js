@@ -1,10 +1,12 @@
 // The tutorial's stack (session 014: ECS services, service discovery and
-// ALB target group integration), as written there, with three changes a
+// ALB target group integration), as written there, with the changes a
 // local run needs: the listener is HTTP on port 80 (the tutorial's 443 has
-// no certificate), both apps listen on 8080, and the containers have a
-// health check that runs the image's own binary (a FROM scratch image has
-// no shell).
-const { Stack, Duration } = require('aws-cdk-lib');
+// no certificate), both apps listen on 8080, the containers have a health
+// check that runs the image's own binary (a FROM scratch image has no
+// shell), the circuit breaker is set with `circuitBreaker` (the tutorial's
+// `deploymentCircuitBreaker` is no property of FargateService and would be
+// ignored), and the load balancer's DNS name is a stack output.
+const { Stack, Duration, CfnOutput } = require('aws-cdk-lib');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const ecs = require('aws-cdk-lib/aws-ecs');
 const elbv2 = require('aws-cdk-lib/aws-elasticloadbalancingv2');
@@ -113,6 +115,9 @@ class TutorialStack extends Stack {
 
     // The api calls the worker on its port.
     workerSg.addIngressRule(apiSg, ec2.Port.tcp(APP_PORT), 'API para Worker');
+
+    // Where to curl: `cdk deploy` prints it, describe-stacks has it.
+    new CfnOutput(this, 'LoadBalancerDnsName', { value: alb.loadBalancerDnsName });
   }
 }
 
