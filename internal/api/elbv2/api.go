@@ -65,7 +65,10 @@ type Options struct {
 	// rules, target groups and their attributes, registered targets and
 	// their health. It must not block; it may call Snapshot.
 	OnChange func()
-	Logger   *slog.Logger
+	// Network resolves subnets, security groups and VPCs through EC2.
+	// Nil: subnets are placed in invented zones of one made-up VPC.
+	Network NetworkLookup
+	Logger  *slog.Logger
 }
 
 // API serves ELBv2 operations. It is safe for concurrent use.

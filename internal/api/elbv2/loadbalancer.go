@@ -80,7 +80,17 @@ func subnetIDs(subnets []string, mappings []types.SubnetMapping) ([]string, erro
 // zone letter no other subnet of the same call occupies. It is then
 // remembered, so a subnet stays in its zone. The returned map holds the
 // new placements, to remember once the call succeeds.
-func (s *Store) placeSubnets(ids []string) ([]types.AvailabilityZone, map[string]string, error) {
+func (s *Store) placeSubnets(ids []string) (string, []types.AvailabilityZone, map[string]string, error) {
+	if s.api.opts.Network != nil {
+		vpc, zones, err := s.placeSubnetsEC2(ids)
+		return vpc, zones, nil, err
+	}
+	zones, fresh, err := s.inventZones(ids)
+	return defaultVPC(s.account, s.region), zones, fresh, err
+}
+
+// inventZones places subnets no EC2 knows.
+func (s *Store) inventZones(ids []string) ([]types.AvailabilityZone, map[string]string, error) {
 	byZone := map[string]string{}
 	for _, id := range ids {
 		if zone, ok := s.subnets[id]; ok {
@@ -194,12 +204,11 @@ func (s *Store) CreateLoadBalancer(_ context.Context, in *sdk.CreateLoadBalancer
 
 	unlock := s.lock()
 	defer unlock()
-	vpc := defaultVPC(s.account, s.region)
-	groups := slices.Clone(in.SecurityGroups)
-	if len(groups) == 0 {
-		groups = []string{defaultSecurityGroup(vpc)}
+	vpc, zones, fresh, err := s.placeSubnets(ids)
+	if err != nil {
+		return nil, err
 	}
-	zones, fresh, err := s.placeSubnets(ids)
+	groups, err := s.securityGroups(vpc, in.SecurityGroups)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +457,11 @@ func (s *Store) SetSecurityGroups(_ context.Context, in *sdk.SetSecurityGroupsIn
 	if err != nil {
 		return nil, err
 	}
-	lb.view.SecurityGroups = dedupe(in.SecurityGroups)
+	groups, err := s.securityGroups(deref(lb.view.VpcId), in.SecurityGroups)
+	if err != nil {
+		return nil, err
+	}
+	lb.view.SecurityGroups = dedupe(groups)
 	s.changed()
 	return &sdk.SetSecurityGroupsOutput{SecurityGroupIds: slices.Clone(lb.view.SecurityGroups)}, nil
 }
@@ -472,9 +485,12 @@ func (s *Store) SetSubnets(_ context.Context, in *sdk.SetSubnetsInput) (*sdk.Set
 		}
 		ipType = in.IpAddressType
 	}
-	zones, fresh, err := s.placeSubnets(ids)
+	vpc, zones, fresh, err := s.placeSubnets(ids)
 	if err != nil {
 		return nil, err
+	}
+	if vpc != deref(lb.view.VpcId) {
+		return nil, errInvalidConfig("The subnets must be in the load balancer's VPC '%s'", deref(lb.view.VpcId))
 	}
 	for id, zone := range fresh {
 		s.subnets[id] = zone

@@ -264,6 +264,9 @@ func sameSettings(a, b types.TargetGroup) bool {
 // DuplicateTargetGroupName.
 func (s *Store) CreateTargetGroup(_ context.Context, in *sdk.CreateTargetGroupInput) (*sdk.CreateTargetGroupOutput, error) {
 	view, err := newTargetGroup(in)
+	if err == nil && view.VpcId != nil && s.api.opts.Network != nil && !s.api.opts.Network.VPCExists(s.region, *view.VpcId) {
+		err = errValidation("The VPC ID '%s' is not found", *view.VpcId)
+	}
 	if err != nil {
 		return nil, err
 	}
