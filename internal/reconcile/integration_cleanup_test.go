@@ -39,12 +39,16 @@ type rawEmulator struct {
 	ecs    *ecs.Client
 }
 
-func startRaw(t *testing.T, rt runtime.Runtime, scope string) *rawEmulator {
+func startRaw(t *testing.T, rt runtime.Runtime, scope string, tune ...func(*reconcile.Options)) *rawEmulator {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var rec *reconcile.Reconciler
 	api := ecsapi.New(ecsapi.Options{Account: "000000000000", Logger: log, OnChange: func(c ecsapi.Change) { rec.Notify(c) }})
-	rec = reconcile.New(api, rt, reconcile.Options{Scope: scope, Logger: log})
+	opts := reconcile.Options{Scope: scope, Logger: log}
+	for _, fn := range tune {
+		fn(&opts)
+	}
+	rec = reconcile.New(api, rt, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	rec.Start(ctx)
 	srv := httptest.NewServer(server.New(server.Options{Services: []server.Service{{Spec: ecsapi.Spec, JSON: api}}, Runtime: rt, Region: "us-east-1", AccountID: "000000000000", Version: "test", Logger: log}).Handler())

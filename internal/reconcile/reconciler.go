@@ -31,6 +31,9 @@ type Options struct {
 	Scope string
 	// Resync is the period of the safety-net full pass (default 5 s).
 	Resync time.Duration
+	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:
+	// each task shows an interface ID derived from its task ID.
+	Interfaces NetworkInterfaces
 	Logger *slog.Logger
 	Now    func() time.Time
 }

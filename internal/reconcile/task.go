@@ -68,10 +68,11 @@ func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsa
 		}
 		return 0
 	}
+	eni := r.attachInterface(t, sb)
 	now := r.now()
 	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
 		t.SandboxID = sb.ID
-		setAddress(t, sb)
+		setAddress(t, sb, eni)
 		t.ConnectivityAt = &now
 		if deref(t.LastStatus) == "PROVISIONING" {
 			t.LastStatus = ptr("PENDING")
@@ -81,7 +82,7 @@ func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsa
 }
 
 // setAddress shows the task's address where ECS shows an ENI's.
-func setAddress(t *ecsapi.Task, sb runtime.Sandbox) {
+func setAddress(t *ecsapi.Task, sb runtime.Sandbox, eni string) {
 	for i := range t.Attachments {
 		a := &t.Attachments[i]
 		if deref(a.Type) != "ElasticNetworkInterface" {
@@ -89,7 +90,7 @@ func setAddress(t *ecsapi.Task, sb runtime.Sandbox) {
 		}
 		a.Status = ptr("ATTACHED")
 		a.Details = append(a.Details,
-			kv("networkInterfaceId", "eni-"+ecsapi.TaskID(*t.TaskArn)[:17]),
+			kv("networkInterfaceId", eni),
 			kv("macAddress", sb.MACAddress),
 			kv("privateDnsName", privateDNSName(sb.IP, regionOf(*t.TaskArn))),
 			kv("privateIPv4Address", sb.IP),

@@ -48,6 +48,7 @@ func (r *Reconciler) stopStep(ctx context.Context, store *ecsapi.Store, t *ecsap
 		if err := r.removeContainers(ctx, t); err != nil {
 			return r.retryLater(ctx, t, err)
 		}
+		r.detachInterface(t)
 		r.finishStop(store, t)
 	}
 	return 0

@@ -25,3 +25,12 @@ func regionOf(arn string) string {
 	}
 	return parts[3]
 }
+
+// accountOf is the account field of an ARN ("" if it has none).
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}

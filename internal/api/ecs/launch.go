@@ -65,6 +65,9 @@ func (s *Store) launchTask(p launchParams) *Task {
 	attachmentID := s.ids.UUID()
 	if td.NetworkMode == types.NetworkModeAwsvpc {
 		t.Attachments = []types.Attachment{eniAttachment(attachmentID, p.network)}
+		if p.network != nil && p.network.AwsvpcConfiguration != nil {
+			t.SecurityGroups = append([]string(nil), p.network.AwsvpcConfiguration.SecurityGroups...)
+		}
 	} else {
 		t.Attachments = []types.Attachment{}
 	}

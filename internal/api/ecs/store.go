@@ -23,6 +23,9 @@ type Task struct {
 	// the task was launched: where to register it while it runs.
 	ServiceRegistries []types.ServiceRegistry
 	LoadBalancers     []types.LoadBalancer
+	// SecurityGroups are the awsvpc security groups of the task's network
+	// interface (the wire view does not show them).
+	SecurityGroups []string
 }
 
 // Service is a service as the store keeps it.
