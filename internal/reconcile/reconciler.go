@@ -34,8 +34,8 @@ type Options struct {
 	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:
 	// each task shows an interface ID derived from its task ID.
 	Interfaces NetworkInterfaces
-	Logger *slog.Logger
-	Now    func() time.Time
+	Logger     *slog.Logger
+	Now        func() time.Time
 }
 
 // Reconciler drives tasks and services of every region.
