@@ -39,7 +39,7 @@ func (t *Template) CreationOrder(active map[string]bool) ([]string, error) {
 		return nil, err
 	}
 	in := func(id string) bool { return active == nil || active[id] }
-	pending := map[string]int{}    // unmet dependency counts
+	pending := map[string]int{} // unmet dependency counts
 	dependents := map[string][]string{}
 	for _, id := range t.ResourceOrder {
 		if !in(id) {

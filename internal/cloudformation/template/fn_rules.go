@@ -71,7 +71,7 @@ func (e *evaluator) fnEachMemberIn(arg any) (any, error) {
 }
 
 // fnRefAll resolves Fn::RefAll parameterType: the values of every
-// parameter of that type, list parameters flattened, in declaration order.
+// parameter of that type or of List<type>, flattened, in declaration order.
 func (e *evaluator) fnRefAll(arg any) (any, error) {
 	typ, ok, err := e.evalText(arg)
 	if err != nil {
@@ -99,7 +99,7 @@ func (e *evaluator) parametersOfType(typ string) []string {
 	}
 	var out []string
 	for _, name := range t.ParameterOrder {
-		if t.Parameters[name].Type == typ {
+		if pt := t.Parameters[name].Type; pt == typ || pt == "List<"+typ+">" {
 			out = append(out, name)
 		}
 	}
@@ -126,6 +126,9 @@ func (e *evaluator) fnValueOf(arg any) (any, error) {
 		return nil, errorf("Template error: Fn::ValueOf references undefined parameter %v", args[0])
 	}
 	typ := t.Parameters[name].Type
+	if elem, ok := listElement(typ); ok {
+		typ = elem
+	}
 	if l, isList := list(e.ctx.Params[name]); isList {
 		out := make([]any, 0, len(l))
 		for _, v := range l {

@@ -111,22 +111,15 @@ func Parse(body []byte) (*Template, error) {
 }
 
 // decode chooses the format the way CloudFormation does: a body that starts
-// with '{' is JSON, anything else YAML (a JSON-looking body that is only
-// valid as YAML flow syntax is still accepted, as YAML).
+// with '{' is JSON, anything else YAML.
 func decode(body []byte) (any, string, error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n\ufeff")
 	if len(trimmed) == 0 {
 		return nil, "", errorf("Template format error: At least one Resources member must be defined.")
 	}
 	if trimmed[0] == '{' {
-		v, jerr := decodeJSON(body)
-		if jerr == nil {
-			return v, "JSON", nil
-		}
-		if y, yerr := decodeYAML(body); yerr == nil {
-			return y, "YAML", nil
-		}
-		return nil, "", jerr
+		v, err := decodeJSON(body)
+		return v, "JSON", err
 	}
 	v, err := decodeYAML(body)
 	return v, "YAML", err
