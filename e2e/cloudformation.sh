@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# End-to-end check of CloudFormation with the real AWS CLI and real
+# containers, with hand-written YAML templates in the short-form tags
+# (e2e/testdata/cfn-base.yaml, cfn-consumer.yaml): `aws cloudformation
+# deploy` of a cluster, a task definition and a service registered in a
+# Cloud Map private DNS namespace (a parameter with AllowedValues, a
+# mapping, a condition, outputs with exports); GetTemplate gives the body
+# back as sent; an unchanged deploy has no changes; an update through the
+# condition; a value outside AllowedValues is refused; a second stack
+# imports the exports (ListImports, an exporting stack in use cannot be
+# deleted); an explicit change set with the CLI waiters; delete-stack; and
+# bad templates get CloudFormation's ValidationError text. About 3 minutes.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PORT=${E2E_PORT:-4593}
+. e2e/lib.sh
+
+BASE=cfn-e2e-base
+CONSUMER=cfn-e2e-consumer
+TEMPLATES=$PWD/e2e/testdata
+DIG="dig @127.0.0.1 -p $DNS_PORT +time=2 +tries=1 +short"
+
+build_emulator
+start_emulator
+
+status() { aws cloudformation describe-stacks --stack-name "$1" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || echo NONE; }
+output() { aws cloudformation describe-stacks --stack-name "$1" --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue" --output text; }
+a_records() { $DIG "$1" A | grep -c '^[0-9]' || true; }
+# expect_error "description" "text" command...: the command fails and its stderr has the text.
+expect_error() {
+	local what=$1 text=$2
+	shift 2
+	if "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"; then
+		fail "$what: succeeded"
+	elif grep -qF -- "$text" "$WORK/err.txt"; then
+		pass "$what"
+	else
+		fail "$what: stderr '$(tr '\n' ' ' <"$WORK/err.txt")', want '$text'"
+	fi
+}
+
+echo "== the default VPC's subnets for the tasks"
+VPC=$(aws ec2 describe-vpcs --filters Name=isDefault,Values=true --query 'Vpcs[0].VpcId' --output text)
+SUBNETS=$(aws ec2 describe-subnets --filters "Name=vpc-id,Values=$VPC" --query 'Subnets[0:2].SubnetId' --output text | tr '\t' ',')
+echo "  $VPC: $SUBNETS"
+base_params() { echo "Env=$1" "Image=$IMAGE" "VpcId=$VPC" "Subnets=$SUBNETS"; }
+
+echo "== validate-template"
+check "the template's parameters" \
+	"$(aws cloudformation validate-template --template-body "file://$TEMPLATES/cfn-base.yaml" --query 'sort(Parameters[].ParameterKey)' --output text)" \
+	"$(printf 'Env\tImage\tNamespaceName\tSubnets\tVpcId')"
+
+echo "== aws cloudformation deploy (Env=dev)"
+# shellcheck disable=SC2046
+aws cloudformation deploy --template-file "$TEMPLATES/cfn-base.yaml" --stack-name "$BASE" \
+	--parameter-overrides $(base_params dev) >"$WORK/deploy.txt" && pass "deploy" || { fail "deploy: $(cat "$WORK/deploy.txt")"; finish; exit 1; }
+check "stack status" "$(status "$BASE")" "CREATE_COMPLETE"
+check "ClusterName output (!Sub with a pseudo parameter)" "$(output "$BASE" ClusterName)" "$BASE-cluster"
+check "WebName output (!Join)" "$(output "$BASE" WebName)" "web.cfn.internal"
+check "the prod-only output is absent" "$(output "$BASE" AdminRegistry)" ""
+aws ecs wait services-stable --cluster "$BASE-cluster" --services web && pass "services-stable"
+check "running tasks (FindInMap dev)" "$(aws ecs describe-services --cluster "$BASE-cluster" --services web --query 'services[0].runningCount' --output text)" "1"
+check "task definition family (!Join with AWS::StackName)" \
+	"$(aws ecs describe-services --cluster "$BASE-cluster" --services web --query 'services[0].taskDefinition' --output text | sed 's/.*task-definition\///; s/:.*//')" "$BASE-web"
+check "web.cfn.internal A records" "$(a_records web.cfn.internal)" "1"
+aws cloudformation get-template --stack-name "$BASE" --query TemplateBody --output text >"$WORK/got.yaml"
+check "GetTemplate gives the body back as sent" "$(sha256sum <"$WORK/got.yaml" | cut -c1-16)" "$(sed -e '$a\' "$TEMPLATES/cfn-base.yaml" | sha256sum | cut -c1-16)"
+
+echo "== an unchanged deploy"
+# shellcheck disable=SC2046
+aws cloudformation deploy --template-file "$TEMPLATES/cfn-base.yaml" --stack-name "$BASE" --no-fail-on-empty-changeset \
+	--parameter-overrides $(base_params dev) >"$WORK/deploy.txt" 2>&1 || fail "unchanged deploy: $(cat "$WORK/deploy.txt")"
+grep -q "No changes to deploy" "$WORK/deploy.txt" && pass "No changes to deploy" || fail "unchanged deploy said: $(cat "$WORK/deploy.txt")"
+check "stack status after it" "$(status "$BASE")" "CREATE_COMPLETE"
+
+echo "== update through the condition (Env=prod)"
+# shellcheck disable=SC2046
+aws cloudformation deploy --template-file "$TEMPLATES/cfn-base.yaml" --stack-name "$BASE" \
+	--parameter-overrides $(base_params prod) >"$WORK/deploy.txt" && pass "deploy Env=prod" || fail "deploy Env=prod: $(cat "$WORK/deploy.txt")"
+check "stack status" "$(status "$BASE")" "UPDATE_COMPLETE"
+aws ecs wait services-stable --cluster "$BASE-cluster" --services web && pass "services-stable"
+check "running tasks (FindInMap prod)" "$(aws ecs describe-services --cluster "$BASE-cluster" --services web --query 'services[0].runningCount' --output text)" "2"
+check "task CPU (FindInMap prod)" "$(aws ecs describe-task-definition --task-definition "$BASE-web" --query taskDefinition.cpu --output text)" "512"
+output "$BASE" AdminRegistry | grep -q '^arn:aws:servicediscovery:' && pass "the prod-only resource and output exist" || fail "no AdminRegistry output"
+two_records() { [ "$(a_records web.cfn.internal)" = 2 ]; }
+wait_for "web.cfn.internal has 2 A records" 30 two_records
+
+echo "== a value outside AllowedValues"
+# shellcheck disable=SC2046
+expect_error "Env=staging refused" "Parameter 'Env' must be one of AllowedValues" \
+	aws cloudformation deploy --template-file "$TEMPLATES/cfn-base.yaml" --stack-name "$BASE" --parameter-overrides $(base_params staging)
+check "stack status after the refused update" "$(status "$BASE")" "UPDATE_COMPLETE"
+
+echo "== a second stack imports the exports (create-stack and its waiter)"
+aws cloudformation create-stack --stack-name "$CONSUMER" --template-body "file://$TEMPLATES/cfn-consumer.yaml" \
+	--parameters "ParameterKey=BaseStack,ParameterValue=$BASE" "ParameterKey=Subnets,ParameterValue=\"$SUBNETS\"" >/dev/null
+aws cloudformation wait stack-create-complete --stack-name "$CONSUMER" && pass "stack-create-complete" || fail "consumer: $(status "$CONSUMER")"
+check "the imported cluster (!Select/!Split of !GetAtt)" "$(output "$CONSUMER" ImportedCluster)" "$BASE-cluster"
+check "list-imports" "$(aws cloudformation list-imports --export-name "$BASE-ClusterName" --query 'Imports' --output text)" "$CONSUMER"
+check "list-exports" "$(aws cloudformation list-exports --query "sort(Exports[?ExportingStackId!=null].Name)" --output text)" \
+	"$(printf '%s\t%s' "$BASE-ClusterName" "$BASE-TaskDefinition")"
+check "the consumer's service in the base cluster" \
+	"$(aws ecs describe-services --cluster "$BASE-cluster" --services consumer --query 'services[0].status' --output text)" "ACTIVE"
+expect_error "an update with no changes" "No updates are to be performed." \
+	aws cloudformation update-stack --stack-name "$CONSUMER" --use-previous-template \
+	--parameters ParameterKey=BaseStack,UsePreviousValue=true ParameterKey=Subnets,UsePreviousValue=true
+
+echo "== an explicit change set (Env=dev) with the waiters"
+aws cloudformation create-change-set --stack-name "$BASE" --change-set-name back-to-dev --use-previous-template \
+	--parameters ParameterKey=Env,ParameterValue=dev ParameterKey=Image,UsePreviousValue=true ParameterKey=VpcId,UsePreviousValue=true \
+	ParameterKey=Subnets,UsePreviousValue=true ParameterKey=NamespaceName,UsePreviousValue=true >/dev/null
+aws cloudformation wait change-set-create-complete --stack-name "$BASE" --change-set-name back-to-dev && pass "change-set-create-complete"
+check "the change set's changes" \
+	"$(aws cloudformation describe-change-set --stack-name "$BASE" --change-set-name back-to-dev \
+		--query 'sort_by(Changes, &ResourceChange.LogicalResourceId)[].[ResourceChange.LogicalResourceId,ResourceChange.Action]' --output text | tr '\t\n' ':,')" \
+	"AdminDiscovery:Remove,Cluster:Modify,Service:Modify,TaskDefinition:Modify,"
+aws cloudformation execute-change-set --stack-name "$BASE" --change-set-name back-to-dev
+aws cloudformation wait stack-update-complete --stack-name "$BASE" && pass "stack-update-complete" || fail "update: $(status "$BASE")"
+check "the prod-only output is gone" "$(output "$BASE" AdminRegistry)" ""
+
+echo "== an exporting stack in use cannot be deleted"
+# The refusal may come as the DeleteStack error or as DELETE_FAILED with the
+# reason (then only another delete is allowed): the text is looked for in both.
+reason=$( { aws cloudformation delete-stack --stack-name "$BASE" 2>&1 || true
+	aws cloudformation wait stack-delete-complete --stack-name "$BASE" 2>&1 || true
+	aws cloudformation describe-stacks --stack-name "$BASE" --query 'Stacks[0].StackStatusReason' --output text 2>&1 || true
+	aws cloudformation describe-stack-events --stack-name "$BASE" --query 'StackEvents[0:5].ResourceStatusReason' --output text 2>&1 || true; })
+echo "$reason" | grep -q "cannot be deleted as it is in use by $CONSUMER" && pass "Export ... cannot be deleted as it is in use by $CONSUMER" ||
+	fail "deleting an exporting stack in use: $reason"
+aws ecs describe-clusters --clusters "$BASE-cluster" --query 'clusters[0].status' --output text | grep -qx ACTIVE &&
+	pass "the base cluster is still there" || fail "the base cluster was deleted"
+
+echo "== delete-stack and its waiter"
+aws cloudformation delete-stack --stack-name "$CONSUMER"
+aws cloudformation wait stack-delete-complete --stack-name "$CONSUMER" && pass "consumer deleted"
+aws cloudformation delete-stack --stack-name "$BASE"
+aws cloudformation wait stack-delete-complete --stack-name "$BASE" && pass "base deleted"
+expect_error "describe-stacks by name after delete" "Stack with id $BASE does not exist" aws cloudformation describe-stacks --stack-name "$BASE"
+check "the cluster after delete" "$(aws ecs describe-clusters --clusters "$BASE-cluster" --query 'clusters[0].status' --output text)" "INACTIVE"
+check "namespaces after delete" "$(aws servicediscovery list-namespaces --query 'length(Namespaces)' --output text)" "0"
+no_containers() { [ "$(all_containers)" = 0 ]; }
+wait_for "no task container left" 60 no_containers
+check "exports after delete" "$(aws cloudformation list-exports --query 'length(Exports)' --output text)" "0"
+
+echo "== bad templates get CloudFormation's ValidationError"
+printf 'Resources:\n  A:\n    Type: AWS::ECS::Cluster\n   Properties: {\n' >"$WORK/bad-yaml.yaml"
+expect_error "malformed YAML" "Template format error: YAML not well-formed." \
+	aws cloudformation validate-template --template-body "file://$WORK/bad-yaml.yaml"
+printf 'AWSTemplateFormatVersion: "2010-09-09"\nDescription: nothing\n' >"$WORK/no-resources.yaml"
+expect_error "no Resources" "Template format error: At least one Resources member must be defined." \
+	aws cloudformation validate-template --template-body "file://$WORK/no-resources.yaml"
+printf 'Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      Cluster: !Ref Nope\n' >"$WORK/unresolved.yaml"
+expect_error "a Ref to nothing" "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template" \
+	aws cloudformation validate-template --template-body "file://$WORK/unresolved.yaml"
+grep -q "ValidationError" "$WORK/err.txt" && pass "the error code is ValidationError" || fail "error code: $(cat "$WORK/err.txt")"
+expect_error "deploy of a bad template" "Template format error" \
+	aws cloudformation deploy --template-file "$WORK/unresolved.yaml" --stack-name cfn-e2e-bad
+check "no stack is left by a bad template" "$(status cfn-e2e-bad)" "NONE"
+finish
