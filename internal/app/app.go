@@ -16,6 +16,7 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/config"
 	"github.com/localaws/ecsemu/internal/dnsserver"
 	"github.com/localaws/ecsemu/internal/reconcile"
@@ -32,6 +33,7 @@ type App struct {
 	ECS        *ecsapi.API
 	CloudMap   *servicediscovery.API
 	ELB        *elbv2.API
+	STS        *sts.API
 	Reconciler *reconcile.Reconciler
 	DNS        *dnsserver.Server // nil when disabled
 
@@ -57,6 +59,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		OnChange:     func(c ecsapi.Change) { a.Reconciler.Notify(c) },
 		TargetGroups: a.targetGroup,
 	})
+	a.STS = sts.New(sts.Options{})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,

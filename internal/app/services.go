@@ -4,6 +4,7 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/server"
 )
 
@@ -14,5 +15,6 @@ func (a *App) services() []server.Service {
 		{Spec: ecsapi.Spec, JSON: a.ECS},
 		{Spec: servicediscovery.Spec, JSON: a.CloudMap},
 		{Spec: elbv2.Spec, Query: a.ELB},
+		{Spec: sts.Spec, Query: a.STS},
 	}
 }
