@@ -144,7 +144,8 @@ report_timing() {
 		done
 }
 
-# check_destroyed: nothing of the stack is left but its log groups.
+# check_destroyed: nothing of the stack is left but its log groups
+# (CLUSTER, DNS and ADDR were taken before the destroy).
 check_destroyed() {
 	check "stack by name after destroy" "$(stack_status)" "NONE"
 	no_containers() { [ "$(all_containers)" = 0 ]; }
@@ -155,7 +156,7 @@ check_destroyed() {
 	check "worker.internal.svc after destroy" "$($DIG worker.internal.svc A)" ""
 	if curl -s --max-time 2 -o /dev/null "http://$ADDR/"; then fail "$ADDR:80 still answers"; else pass "$ADDR:80 no longer listens"; fi
 	check "Cloud Map namespaces left" "$(aws servicediscovery list-namespaces --query 'length(Namespaces)' --output text)" "0"
-	check "ECS clusters left" "$(aws ecs list-clusters --query 'length(clusterArns)' --output text)" "0"
+	check "the stack's cluster after destroy" "$(aws ecs describe-clusters --clusters "$CLUSTER" --query 'clusters[0].status' --output text)" "INACTIVE"
 }
 
 echo "== 1. default VPC: cdk deploy"
@@ -206,6 +207,7 @@ check "the api service's image after the rollback" "$api_image" "my-org/api:v2"
 
 echo "== cdk destroy"
 LOG_GROUPS=$(physical_id AWS::Logs::LogGroup)
+CLUSTER=$(cluster_name)
 cdk destroy-1 destroy --force && pass "cdk destroy --force" || stop_here "cdk destroy (log above)"
 check_destroyed
 # shellcheck disable=SC2086
@@ -222,6 +224,7 @@ check_serving v1
 check_resources
 report_timing "$deploy_seconds"
 NEW_VPC=$(physical_id AWS::EC2::VPC)
+CLUSTER=$(cluster_name)
 cdk destroy-new-vpc destroy --force && pass "cdk destroy (new VPC)" || stop_here "cdk destroy (new VPC)"
 check_destroyed
 check "the stack's VPC after destroy" "$(aws ec2 describe-vpcs --filters "Name=vpc-id,Values=$NEW_VPC" --query 'length(Vpcs)' --output text)" "0"
@@ -254,6 +257,7 @@ check "the api tasks are in the private subnets" \
 check "the load balancer's VPC" "$(aws elbv2 describe-load-balancers --query 'LoadBalancers[0].VpcId' --output text)" "$VPC"
 lb_address
 check_serving v1
+CLUSTER=$(cluster_name)
 cdk destroy-lookup destroy --force && pass "cdk destroy (lookup)" || fail "cdk destroy (lookup)"
 check_destroyed
 check "the looked-up VPC is still there" "$(aws ec2 describe-vpcs --vpc-ids "$VPC" --query 'length(Vpcs)' --output text)" "1"
