@@ -16,6 +16,7 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/config"
 	"github.com/localaws/ecsemu/internal/dnsserver"
@@ -34,6 +35,7 @@ type App struct {
 	CloudMap   *servicediscovery.API
 	ELB        *elbv2.API
 	STS        *sts.API
+	SSM        *ssm.API
 	Reconciler *reconcile.Reconciler
 	DNS        *dnsserver.Server // nil when disabled
 
@@ -60,6 +62,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		TargetGroups: a.targetGroup,
 	})
 	a.STS = sts.New(sts.Options{})
+	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,

@@ -4,6 +4,7 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/server"
 )
@@ -16,5 +17,6 @@ func (a *App) services() []server.Service {
 		{Spec: servicediscovery.Spec, JSON: a.CloudMap},
 		{Spec: elbv2.Spec, Query: a.ELB},
 		{Spec: sts.Spec, Query: a.STS},
+		{Spec: ssm.Spec, JSON: a.SSM},
 	}
 }

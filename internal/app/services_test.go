@@ -1,0 +1,39 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
+)
+
+// TestServicesOfTheTable reaches each service the table adds beside ECS,
+// ELBv2 and Cloud Map through the emulator's one endpoint.
+func TestServicesOfTheTable(t *testing.T) {
+	e := emulatortest.Start(t, emulatortest.Options{})
+	ctx := context.Background()
+	cfg := e.Config("eu-west-1")
+
+	id, err := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(e.URL) }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(id.Account) != "000000000000" || !strings.HasPrefix(aws.ToString(id.Arn), "arn:aws:") {
+		t.Fatalf("GetCallerIdentity: %+v, %v", id, err)
+	}
+
+	params := ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	v, err := params.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/cdk-bootstrap/hnb659fds/version")})
+	if err != nil || aws.ToString(v.Parameter.Value) == "" {
+		t.Fatalf("a fresh emulator is not bootstrapped for the CDK: %+v, %v", v, err)
+	}
+	_, err = params.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/missing")})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ParameterNotFound" {
+		t.Errorf("missing parameter: %v", err)
+	}
+}
