@@ -92,7 +92,9 @@ func (s *stackResolver) GetAtt(id, attr string) (any, error) {
 	return id + "." + attr, nil
 }
 
-func (s *stackResolver) ImportValue(name string) (string, error) { return "", errorf("No export named %s found", name) }
+func (s *stackResolver) ImportValue(name string) (string, error) {
+	return "", errorf("No export named %s found", name)
+}
 
 func (s *stackResolver) AZs(region string) []string {
 	return []string{region + "a", region + "b", region + "c"}
