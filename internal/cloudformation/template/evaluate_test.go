@@ -232,3 +232,14 @@ func yamlValue(t *testing.T, s string) any {
 	}
 	return plain(v).(map[string]any)["V"]
 }
+
+func TestText(t *testing.T) {
+	for v, want := range map[any]string{"a": "a", 8080: "8080", 1.5: "1.5", true: "true"} {
+		if got, ok := Text(v); !ok || got != want {
+			t.Errorf("Text(%#v) = %q, %v", v, got, ok)
+		}
+	}
+	if _, ok := Text([]any{"a"}); ok {
+		t.Error("a list is text")
+	}
+}

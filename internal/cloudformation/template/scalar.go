@@ -73,3 +73,8 @@ func deepCopy(v any) any {
 	}
 	return v
 }
+
+// Text is a scalar property value as CloudFormation reads it (see the
+// package comment): resource providers use it for properties that AWS
+// models as strings but a template may write as numbers or booleans.
+func Text(v any) (string, bool) { return text(v) }
