@@ -30,6 +30,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.bootstrapFor(name)
 	q := r.URL.Query()
 	switch {
+	case name == "" && r.Method == http.MethodGet:
+		a.listBuckets(w, r)
 	case name == "":
 		a.fake.ServeHTTP(w, r)
 	case key == "":
