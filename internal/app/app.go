@@ -16,6 +16,7 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/config"
@@ -36,6 +37,7 @@ type App struct {
 	ELB        *elbv2.API
 	STS        *sts.API
 	SSM        *ssm.API
+	S3         *s3.API
 	Reconciler *reconcile.Reconciler
 	DNS        *dnsserver.Server // nil when disabled
 
@@ -63,6 +65,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	})
 	a.STS = sts.New(sts.Options{})
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
+	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,

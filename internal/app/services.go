@@ -4,6 +4,7 @@ import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/server"
@@ -18,5 +19,6 @@ func (a *App) services() []server.Service {
 		{Spec: elbv2.Spec, Query: a.ELB},
 		{Spec: sts.Spec, Query: a.STS},
 		{Spec: ssm.Spec, JSON: a.SSM},
+		{Spec: s3.Spec, REST: a.S3},
 	}
 }

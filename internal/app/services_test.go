@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -35,5 +36,15 @@ func TestServicesOfTheTable(t *testing.T) {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ParameterNotFound" {
 		t.Errorf("missing parameter: %v", err)
+	}
+
+	objects := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(e.URL); o.UsePathStyle = true })
+	bucket := aws.String("cdk-hnb659fds-assets-000000000000-eu-west-1")
+	if _, err := objects.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("t.json"), Body: strings.NewReader("{}")}); err != nil {
+		t.Fatalf("PutObject into the bootstrap bucket: %v", err)
+	}
+	loc, err := objects.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: bucket})
+	if err != nil || string(loc.LocationConstraint) != "eu-west-1" {
+		t.Errorf("GetBucketLocation: %+v, %v", loc, err)
 	}
 }
