@@ -3,8 +3,8 @@ package app
 import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
-	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/s3"
+	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/server"
