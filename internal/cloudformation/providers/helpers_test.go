@@ -1,0 +1,107 @@
+package providers
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+	"github.com/localaws/ecsemu/internal/api/elbv2"
+	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	"github.com/localaws/ecsemu/internal/cloudformation/engine"
+)
+
+const (
+	testRegion  = "us-east-1"
+	testAccount = "000000000000"
+)
+
+// env is the real APIs, in process, behind a registry.
+type env struct {
+	apis APIs
+	reg  engine.Registry
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	apis := APIs{
+		ECS:      ecsapi.New(ecsapi.Options{Account: testAccount, Logger: quiet}),
+		ELB:      elbv2.New(elbv2.Options{Account: testAccount, ProvisioningDelay: -1, Logger: quiet}),
+		CloudMap: servicediscovery.New(servicediscovery.Options{Account: testAccount}),
+	}
+	reg := engine.Registry{}
+	Register(reg, apis)
+	for _, p := range reg {
+		setPoll(p, time.Millisecond)
+	}
+	return &env{apis: apis, reg: reg}
+}
+
+// setPoll shortens the waits of providers that poll.
+func setPoll(p engine.Provider, d time.Duration) {
+	switch v := p.(type) {
+	case *ECSService:
+		v.Poll = d
+	case *Namespace:
+		v.Poll = d
+	case *CloudMapService:
+		v.Poll = d
+	case *CloudMapInstance:
+		v.Poll = d
+	}
+}
+
+func request(typ, logicalID string, props map[string]any) *engine.Request {
+	return &engine.Request{Region: testRegion, Account: testAccount, Partition: "aws",
+		StackName: "TutorialStack", StackID: "arn:aws:cloudformation:us-east-1:000000000000:stack/TutorialStack/1",
+		LogicalID: logicalID, Type: typ, Properties: props,
+		Tags: map[string]string{"team": "blue", "aws:cloudformation:stack-name": "TutorialStack"}}
+}
+
+// create runs Create and fails the test on error.
+func (e *env) create(t *testing.T, typ, logicalID string, props map[string]any) (*engine.Request, *engine.Result) {
+	t.Helper()
+	req := request(typ, logicalID, props)
+	res, err := e.reg[typ].Create(testCtx(t), req)
+	if err != nil {
+		t.Fatalf("Create %s: %v", typ, err)
+	}
+	req.PhysicalID = res.PhysicalID
+	return req, res
+}
+
+// update runs Update from req's properties to props.
+func (e *env) update(t *testing.T, req *engine.Request, props map[string]any) *engine.Result {
+	t.Helper()
+	next := *req
+	next.PreviousProperties, next.Properties = req.Properties, props
+	res, err := e.reg[req.Type].Update(testCtx(t), &next)
+	if err != nil {
+		t.Fatalf("Update %s: %v", req.Type, err)
+	}
+	return res
+}
+
+// deleteTwice deletes and deletes again: the second must succeed too.
+func (e *env) deleteTwice(t *testing.T, req *engine.Request) {
+	t.Helper()
+	for i := range 2 {
+		if err := e.reg[req.Type].Delete(testCtx(t), req); err != nil {
+			t.Fatalf("Delete %s (#%d): %v", req.Type, i+1, err)
+		}
+	}
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+type requestRef struct {
+	typ string
+	req *engine.Request
+}
