@@ -47,7 +47,6 @@ func (p *CloudMapInstance) Create(ctx context.Context, req *engine.Request) (*en
 	if in.InstanceId == nil {
 		in.InstanceId = ptr(props.PhysicalName(req.StackName, req.LogicalID, 64))
 	}
-	in.CreatorRequestId = ptr(req.StackID + "/" + req.LogicalID)
 	s, cctx := p.api.StoreFor(req.Account, req.Region), callCtx(ctx, req)
 	out, err := s.RegisterInstance(cctx, in)
 	if err != nil {

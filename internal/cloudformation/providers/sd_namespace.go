@@ -42,15 +42,16 @@ func sdTags(req *engine.Request, explicit []types.Tag) []types.Tag {
 }
 
 // start makes the create call of the kind and returns its operation ID.
+// No CreatorRequestId is sent: one derived from the stack and logical ID
+// would make a replacement a DuplicateRequest of the resource it replaces.
 func (p *Namespace) start(ctx context.Context, s *servicediscovery.Store, req *engine.Request) (string, error) {
-	token := req.StackID + "/" + req.LogicalID
 	switch p.kind {
 	case NamespacePublicDNS:
 		in := &sd.CreatePublicDnsNamespaceInput{}
 		if err := props.Decode(req.Properties, in); err != nil {
 			return "", err
 		}
-		in.Tags, in.CreatorRequestId = sdTags(req, in.Tags), &token
+		in.Tags = sdTags(req, in.Tags)
 		out, err := s.CreatePublicDnsNamespace(ctx, in)
 		if err != nil {
 			return "", err
@@ -61,7 +62,7 @@ func (p *Namespace) start(ctx context.Context, s *servicediscovery.Store, req *e
 		if err := props.Decode(req.Properties, in); err != nil {
 			return "", err
 		}
-		in.Tags, in.CreatorRequestId = sdTags(req, in.Tags), &token
+		in.Tags = sdTags(req, in.Tags)
 		out, err := s.CreateHttpNamespace(ctx, in)
 		if err != nil {
 			return "", err
@@ -72,7 +73,7 @@ func (p *Namespace) start(ctx context.Context, s *servicediscovery.Store, req *e
 	if err := props.Decode(req.Properties, in); err != nil {
 		return "", err
 	}
-	in.Tags, in.CreatorRequestId = sdTags(req, in.Tags), &token
+	in.Tags = sdTags(req, in.Tags)
 	out, err := s.CreatePrivateDnsNamespace(ctx, in)
 	if err != nil {
 		return "", err

@@ -45,7 +45,7 @@ func (p *CloudMapService) Create(ctx context.Context, req *engine.Request) (*eng
 	if in.Name == nil {
 		in.Name = ptr(props.PhysicalName(req.StackName, req.LogicalID, 63))
 	}
-	in.Tags, in.CreatorRequestId = sdTags(req, in.Tags), ptr(req.StackID+"/"+req.LogicalID)
+	in.Tags = sdTags(req, in.Tags)
 	s, cctx := p.api.StoreFor(req.Account, req.Region), callCtx(ctx, req)
 	out, err := s.CreateService(cctx, in)
 	if err != nil {
