@@ -15,6 +15,7 @@ import (
 
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
+	"github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
@@ -36,6 +37,7 @@ type App struct {
 	CloudMap   *servicediscovery.API
 	ELB        *elbv2.API
 	STS        *sts.API
+	IAM        *iam.API
 	SSM        *ssm.API
 	S3         *s3.API
 	Reconciler *reconcile.Reconciler
@@ -63,7 +65,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		OnChange:     func(c ecsapi.Change) { a.Reconciler.Notify(c) },
 		TargetGroups: a.targetGroup,
 	})
-	a.STS = sts.New(sts.Options{})
+	a.IAM = iam.New(iam.Options{})
+	a.STS = sts.New(sts.Options{Directory: a.IAM})
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})

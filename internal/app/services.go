@@ -3,6 +3,7 @@ package app
 import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
+	"github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
@@ -18,6 +19,7 @@ func (a *App) services() []server.Service {
 		{Spec: servicediscovery.Spec, JSON: a.CloudMap},
 		{Spec: elbv2.Spec, Query: a.ELB},
 		{Spec: sts.Spec, Query: a.STS},
+		{Spec: iam.Spec, Query: a.IAM},
 		{Spec: ssm.Spec, JSON: a.SSM},
 		{Spec: s3.Spec, REST: a.S3},
 	}

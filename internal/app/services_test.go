@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -25,6 +27,24 @@ func TestServicesOfTheTable(t *testing.T) {
 	id, err := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(e.URL) }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil || aws.ToString(id.Account) != "000000000000" || !strings.HasPrefix(aws.ToString(id.Arn), "arn:aws:") {
 		t.Fatalf("GetCallerIdentity: %+v, %v", id, err)
+	}
+
+	roles := iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	role, err := roles.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("task-role"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
+	if err != nil || aws.ToString(role.Role.Arn) != "arn:aws:iam::000000000000:role/task-role" {
+		t.Fatalf("CreateRole: %+v, %v", role, err)
+	}
+	stsClient := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	creds, err := stsClient.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("s1")})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+	assumed := e.Config("eu-west-1")
+	assumed.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(creds.Credentials.AccessKeyId), aws.ToString(creds.Credentials.SecretAccessKey), aws.ToString(creds.Credentials.SessionToken))
+	who, err := sts.NewFromConfig(assumed, func(o *sts.Options) { o.BaseEndpoint = aws.String(e.URL) }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::000000000000:assumed-role/task-role/s1" {
+		t.Errorf("GetCallerIdentity with the assumed role's keys: %+v, %v", who, err)
 	}
 
 	params := ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(e.URL) })
