@@ -8,6 +8,9 @@ import (
 	"github.com/localaws/ecsemu/internal/api/sts"
 )
 
+// API is STS's directory of users' access keys and roles.
+var _ sts.Directory = (*API)(nil)
+
 // AccessKeyUser finds the user owning a long-term access key in any
 // account (sts.Directory).
 func (a *API) AccessKeyUser(accessKeyID string) (sts.User, bool) {
