@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,7 +35,8 @@ func newLoadBalancers(a *App, pool string) *loadBalancers {
 	lb.next = lb.pool.Addr().Next()
 	lb.elb = elbv2.New(elbv2.Options{Account: a.cfg.AccountID, Logger: a.log, OnChange: lb.nudge})
 	lb.data = alb.New(alb.Options{
-		Logger: a.log,
+		Logger:            a.log,
+		CertificateLookup: a.certificate,
 		HealthReporter: func(tg string, k alb.TargetKey, state, reason, desc string) {
 			lb.elb.SetTargetHealth(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)}, state, reason, desc)
 		},
@@ -205,4 +208,13 @@ func (a *App) LoadBalancerAddress(arn string) string {
 	a.lbs.mu.Lock()
 	defer a.lbs.mu.Unlock()
 	return a.lbs.address[arn]
+}
+
+// certificate resolves an HTTPS listener's certificate ARN: ACM's
+// certificates, then IAM's server certificates.
+func (a *App) certificate(arn string) (*tls.Certificate, error) {
+	if strings.HasPrefix(arn, "arn:aws:acm:") {
+		return a.ACM.TLSCertificate(arn)
+	}
+	return a.IAM.TLSCertificate(arn)
 }

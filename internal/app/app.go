@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localaws/ecsemu/internal/api/acm"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/iam"
@@ -38,6 +39,7 @@ type App struct {
 	ELB        *elbv2.API
 	STS        *sts.API
 	IAM        *iam.API
+	ACM        *acm.API
 	SSM        *ssm.API
 	S3         *s3.API
 	Reconciler *reconcile.Reconciler
@@ -58,6 +60,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, Runtime: rt, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
+	a.ACM = acm.New(acm.Options{})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses)
 	a.ELB = a.lbs.elb
 	a.ECS = ecsapi.New(ecsapi.Options{

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/localaws/ecsemu/internal/api/acm"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/iam"
@@ -20,6 +21,7 @@ func (a *App) services() []server.Service {
 		{Spec: elbv2.Spec, Query: a.ELB},
 		{Spec: sts.Spec, Query: a.STS},
 		{Spec: iam.Spec, Query: a.IAM},
+		{Spec: acm.Spec, JSON: a.ACM},
 		{Spec: ssm.Spec, JSON: a.SSM},
 		{Spec: s3.Spec, REST: a.S3},
 	}

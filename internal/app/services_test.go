@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -45,6 +46,15 @@ func TestServicesOfTheTable(t *testing.T) {
 	who, err := sts.NewFromConfig(assumed, func(o *sts.Options) { o.BaseEndpoint = aws.String(e.URL) }).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::000000000000:assumed-role/task-role/s1" {
 		t.Errorf("GetCallerIdentity with the assumed role's keys: %+v, %v", who, err)
+	}
+
+	certs := acm.NewFromConfig(cfg, func(o *acm.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	req, err := certs.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("api.example.com")})
+	if err != nil {
+		t.Fatalf("RequestCertificate: %v", err)
+	}
+	if cert, err := e.App.ACM.TLSCertificate(aws.ToString(req.CertificateArn)); err != nil || len(cert.Certificate) == 0 {
+		t.Errorf("the ALB cannot serve the requested certificate: %v", err)
 	}
 
 	params := ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(e.URL) })
