@@ -141,9 +141,6 @@ func (r *run) provision(ctx context.Context, cfg *Config, conds map[string]bool,
 	r.event(rec, prefix+"_IN_PROGRESS", first)
 	r.event(rec, prefix+"_IN_PROGRESS", reasonInitiated)
 	res, err := p.Create(ctx, r.request(logicalID, tr.Type, "", props, cfg.Tags))
-	if err == nil && ctx.Err() != nil {
-		err = context.Cause(ctx)
-	}
 	if err != nil {
 		if res != nil && res.PhysicalID != "" && old == nil {
 			rec.PhysicalID = res.PhysicalID // made, then failed: rollback deletes it

@@ -142,9 +142,6 @@ func (r *run) updateOne(ctx context.Context, next *Config, conds map[string]bool
 	req := r.request(id, tr.Type, cur.PhysicalID, props, next.Tags)
 	req.PreviousProperties, req.PreviousAttributes = cur.Properties, cur.Attributes
 	res, err := p.Update(ctx, req)
-	if err == nil && ctx.Err() != nil {
-		err = context.Cause(ctx)
-	}
 	if err != nil {
 		return s, r.failUpdate(ctx, rec, err)
 	}
