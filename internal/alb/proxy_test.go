@@ -18,7 +18,11 @@ import (
 func TestRoundRobinAcrossThreeBackends(t *testing.T) {
 	s := newServer(t, Options{})
 	var bs []*backend
-	tg := TargetGroup{ARN: "tg", Protocol: "HTTP", HealthCheck: fastHealth("/")}
+	// A generous timeout: a check timed out on a loaded machine would take a
+	// target out of the rotation and skew the exact spread this test checks.
+	hc := fastHealth("/")
+	hc.Interval, hc.Timeout = 300*time.Millisecond, 250*time.Millisecond
+	tg := TargetGroup{ARN: "tg", Protocol: "HTTP", HealthCheck: hc}
 	for _, name := range []string{"a", "b", "c"} {
 		b := newBackend(t, name, nil)
 		bs = append(bs, b)
