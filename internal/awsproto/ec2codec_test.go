@@ -187,7 +187,7 @@ func TestEC2RoundTrips(t *testing.T) {
 				SubnetId: aws.String("subnet-1"), VpcId: aws.String("vpc-1"), CidrBlock: aws.String("10.0.1.0/24"),
 				AvailabilityZone: aws.String("us-east-1b"), AvailableIpAddressCount: aws.Int32(251),
 				MapPublicIpOnLaunch: aws.Bool(true), DefaultForAz: aws.Bool(false), State: ec2types.SubnetStateAvailable,
-				SubnetArn: aws.String("arn:aws:ec2:us-east-1:000000000000:subnet/subnet-1"),
+				SubnetArn:                   aws.String("arn:aws:ec2:us-east-1:000000000000:subnet/subnet-1"),
 				Ipv6CidrBlockAssociationSet: []ec2types.SubnetIpv6CidrBlockAssociation{},
 			}}),
 		ec2Case("ModifySubnetAttribute", (*ec2.Client).ModifySubnetAttribute,
