@@ -168,7 +168,9 @@ func TestStackLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	upd := cloudformation.NewStackUpdateCompleteWaiter(c, func(o *cloudformation.StackUpdateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	upd := cloudformation.NewStackUpdateCompleteWaiter(c, func(o *cloudformation.StackUpdateCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := upd.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("base")}, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +216,9 @@ func TestStackLifecycle(t *testing.T) {
 		if _, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
 			t.Fatal(err)
 		}
-		w := cloudformation.NewStackDeleteCompleteWaiter(c, func(o *cloudformation.StackDeleteCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+		w := cloudformation.NewStackDeleteCompleteWaiter(c, func(o *cloudformation.StackDeleteCompleteWaiterOptions) {
+			o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+		})
 		if err := w.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, 10*time.Second); err != nil {
 			t.Fatal(err)
 		}

@@ -186,6 +186,8 @@ func (a *API) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteCh
 		if err := checkUpdatable(s); err != nil {
 			return nil, err
 		}
+	} else if s.status != "REVIEW_IN_PROGRESS" {
+		return nil, errChangeSetStatus("ChangeSet [" + cs.id + "] cannot be executed because stack [" + s.name + "] is in " + s.status + " state")
 	}
 	onFailure := ""
 	if deref(in.DisableRollback) {

@@ -87,9 +87,13 @@ func (a *API) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInp
 	s, err := st.findLive(deref(in.StackName))
 	var cur *engine.Deployed
 	var values map[string]string
+	tags := in.Tags
 	if err == nil {
 		err = checkUpdatable(s)
 		cur, values = s.deployed(), s.values
+		if tags == nil {
+			tags = s.tags
+		}
 	}
 	st.mu.Unlock()
 	if err != nil {
@@ -98,10 +102,6 @@ func (a *API) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInp
 	t, err := a.loadTemplate(ctx, st, templateSource{body: in.TemplateBody, url: in.TemplateURL, usePrevious: deref(in.UsePreviousTemplate)}, cur.Template)
 	if err != nil {
 		return nil, err
-	}
-	tags := in.Tags
-	if tags == nil {
-		tags = s.tags
 	}
 	p, err := a.prepare(st, st.engineStack(s), t, in.Parameters, values, in.Capabilities, tags)
 	if err != nil {
