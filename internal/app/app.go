@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/localaws/ecsemu/internal/api/acm"
+	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/iam"
+	"github.com/localaws/ecsemu/internal/api/logs"
 	"github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
@@ -40,6 +42,8 @@ type App struct {
 	STS        *sts.API
 	IAM        *iam.API
 	ACM        *acm.API
+	Logs       *logs.API
+	CFN        *cfnapi.API
 	SSM        *ssm.API
 	S3         *s3.API
 	Reconciler *reconcile.Reconciler
@@ -73,6 +77,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
+	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
+	a.CFN = a.newCloudFormation()
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,
 		KeepContainers:  cfg.KeepContainers,
@@ -136,6 +142,7 @@ func (a *App) Endpoint() string { return "http://" + a.ln.Addr().String() }
 func (a *App) Shutdown(ctx context.Context) {
 	_ = a.httpSrv.Shutdown(ctx)
 	<-a.done
+	a.CFN.Close()
 	a.cancelRun()
 	a.Reconciler.Wait()
 	a.Reconciler.Shutdown(ctx)

@@ -2,9 +2,11 @@ package app
 
 import (
 	"github.com/localaws/ecsemu/internal/api/acm"
+	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/iam"
+	"github.com/localaws/ecsemu/internal/api/logs"
 	"github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
@@ -22,6 +24,8 @@ func (a *App) services() []server.Service {
 		{Spec: sts.Spec, Query: a.STS},
 		{Spec: iam.Spec, Query: a.IAM},
 		{Spec: acm.Spec, JSON: a.ACM},
+		{Spec: logs.Spec, JSON: a.Logs},
+		{Spec: cfnapi.Spec, Query: a.CFN},
 		{Spec: ssm.Spec, JSON: a.SSM},
 		{Spec: s3.Spec, REST: a.S3},
 	}

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -55,6 +59,25 @@ func TestServicesOfTheTable(t *testing.T) {
 	}
 	if cert, err := e.App.ACM.TLSCertificate(aws.ToString(req.CertificateArn)); err != nil || len(cert.Certificate) == 0 {
 		t.Errorf("the ALB cannot serve the requested certificate: %v", err)
+	}
+
+	logsClient := cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	if _, err := logsClient.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/ecs/api")}); err != nil {
+		t.Errorf("CreateLogGroup: %v", err)
+	}
+
+	stacks := cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	body := "Resources:\n  Cluster:\n    Type: AWS::ECS::Cluster\n    Properties:\n      ClusterName: !Sub \"${AWS::StackName}-cluster\"\n"
+	if _, err := stacks.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("demo"), TemplateBody: aws.String(body)}); err != nil {
+		t.Fatalf("CreateStack: %v", err)
+	}
+	waiter := cloudformation.NewStackCreateCompleteWaiter(stacks)
+	if err := waiter.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("demo")}, 30*time.Second); err != nil {
+		t.Fatalf("stack-create-complete: %v", err)
+	}
+	res, err := stacks.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("demo"), LogicalResourceId: aws.String("Cluster")})
+	if err != nil || aws.ToString(res.StackResourceDetail.PhysicalResourceId) != "demo-cluster" || res.StackResourceDetail.ResourceStatus != cfntypes.ResourceStatusCreateComplete {
+		t.Errorf("the stack's cluster: %+v, %v", res, err)
 	}
 
 	params := ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(e.URL) })
