@@ -171,3 +171,6 @@ func (e *env) newGroup(t testing.TB, vpc, name string) string {
 	out := must(e.c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(vpc), GroupName: aws.String(name), Description: aws.String(name)}))(t)
 	return *out.GroupId
 }
+
+// defaultVPC is the test account's default VPC in us-east-1.
+func defaultVPC() (string, []string, string) { return ec2api.DefaultVPCIDs(account, region) }
