@@ -15,6 +15,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/api/acm"
 	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
+	"github.com/localaws/ecsemu/internal/api/ec2"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/iam"
@@ -42,6 +43,7 @@ type App struct {
 	STS        *sts.API
 	IAM        *iam.API
 	ACM        *acm.API
+	EC2        *ec2.API
 	Logs       *logs.API
 	CFN        *cfnapi.API
 	SSM        *ssm.API
@@ -65,6 +67,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	}
 	a := &App{cfg: cfg, log: log, Runtime: rt, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
 	a.ACM = acm.New(acm.Options{})
+	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses)
 	a.ELB = a.lbs.elb
 	a.ECS = ecsapi.New(ecsapi.Options{

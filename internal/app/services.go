@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/localaws/ecsemu/internal/api/acm"
 	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
+	"github.com/localaws/ecsemu/internal/api/ec2"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/api/iam"
@@ -25,6 +26,7 @@ func (a *App) services() []server.Service {
 		{Spec: iam.Spec, Query: a.IAM},
 		{Spec: acm.Spec, JSON: a.ACM},
 		{Spec: logs.Spec, JSON: a.Logs},
+		{Spec: ec2.Spec, Query: a.EC2},
 		{Spec: cfnapi.Spec, Query: a.CFN},
 		{Spec: ssm.Spec, JSON: a.SSM},
 		{Spec: s3.Spec, REST: a.S3},
