@@ -1,6 +1,7 @@
 package awsproto
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -289,4 +290,33 @@ func TestEC2ThroughTheAWSCLI(t *testing.T) {
 			t.Errorf("CLI output %q lacks %q", out, want)
 		}
 	})
+}
+
+// The committed name table is what the generator writes for the SDK
+// version go.mod names: a bumped SDK or an edited operation list needs
+// `go generate ./internal/awsproto`.
+func TestEC2NamesUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generator (-short)")
+	}
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool on PATH")
+	}
+	fresh := filepath.Join(t.TempDir(), "ec2names.go")
+	cmd := exec.Command(gotool, "run", "./internal/ec2names", "-o", fresh)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run ./internal/ec2names: %v\n%s", err, out)
+	}
+	want, err := os.ReadFile(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("ec2names.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("ec2names.go is stale: run go generate ./internal/awsproto")
+	}
 }
