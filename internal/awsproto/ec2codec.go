@@ -77,9 +77,30 @@ func ec2Fields(t reflect.Type, output bool) ([]ec2Field, error) {
 	return v.([]ec2Field), nil
 }
 
+// The SDK packages whose structs the name table names. The table keys
+// structs by name (types.Vpc) rather than by reflect.Type so that this
+// package, and everything that imports it, does not compile the EC2 SDK.
+const (
+	ec2Package      = "github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2TypesPackage = ec2Package + "/types"
+)
+
+// ec2ShapeName is the name table's key of struct type t, or "" for a type
+// outside the EC2 SDK.
+func ec2ShapeName(t reflect.Type) string {
+	switch t.PkgPath() {
+	case ec2Package:
+		return "ec2." + t.Name()
+	case ec2TypesPackage:
+		return "types." + t.Name()
+	}
+	return ""
+}
+
 func buildEC2Fields(t reflect.Type, output bool) ([]ec2Field, error) {
-	inNames, inOK := ec2InputNames[t]
-	outNames, outOK := ec2OutputNames[t]
+	shape := ec2ShapeName(t)
+	inNames, inOK := ec2InputNames[shape]
+	outNames, outOK := ec2OutputNames[shape]
 	known := inOK
 	if output {
 		known = outOK
