@@ -79,7 +79,10 @@ func TestServicesOfTheTable(t *testing.T) {
 	if _, err := stacks.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("demo"), TemplateBody: aws.String(body)}); err != nil {
 		t.Fatalf("CreateStack: %v", err)
 	}
-	waiter := cloudformation.NewStackCreateCompleteWaiter(stacks)
+	// The SDK's default 30 s first delay would outlast the wait itself.
+	waiter := cloudformation.NewStackCreateCompleteWaiter(stacks, func(o *cloudformation.StackCreateCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second
+	})
 	if err := waiter.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("demo")}, 30*time.Second); err != nil {
 		t.Fatalf("stack-create-complete: %v", err)
 	}
