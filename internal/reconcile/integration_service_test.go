@@ -403,7 +403,7 @@ func TestIntegrationServiceCrashLoopBacksOff(t *testing.T) {
 	td := f.register("crashy", f.app("web", "EXIT_AFTER=1s", "EXIT_CODE=1"))
 	start := time.Now()
 	name := f.createService("crashy", td, 1)
-	f.waitService(name, "the unable-to-start event", 30*time.Second, func(s types.Service, _ []types.Task) bool {
+	f.waitService(name, "the unable-to-start event", 90*time.Second, func(s types.Service, _ []types.Task) bool {
 		return slices.Contains(eventMessages(s), "(service crashy) is unable to consistently start tasks successfully.")
 	})
 	t.Logf("third failure after %v", time.Since(start).Round(time.Millisecond))
