@@ -1,15 +1,12 @@
 package awsproto
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-
-	smithytime "github.com/aws/smithy-go/time"
 )
 
 // DecodeEC2 decodes ec2Query request parameters onto v, a pointer to an
@@ -150,54 +147,5 @@ func invalidEC2Value(path, value, want string) error {
 }
 
 func decodeEC2Scalar(v reflect.Value, n *queryNode, path string) (bool, error) {
-	if !n.hasValue {
-		return false, nil // only sub-keys (MaxResults.x=1): nothing for this member
-	}
-	s := n.value
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(s)
-	case reflect.Bool:
-		switch {
-		case strings.EqualFold(s, "true"):
-			v.SetBool(true)
-		case strings.EqualFold(s, "false"):
-			v.SetBool(false)
-		default:
-			return false, invalidEC2Value(path, s, "a boolean (true or false)")
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		i, err := strconv.ParseInt(s, 10, v.Type().Bits())
-		if err != nil {
-			return false, invalidEC2Value(path, s, fmt.Sprintf("an integer that fits in %d bits", v.Type().Bits()))
-		}
-		v.SetInt(i)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		u, err := strconv.ParseUint(s, 10, v.Type().Bits())
-		if err != nil {
-			return false, invalidEC2Value(path, s, "a non-negative integer")
-		}
-		v.SetUint(u)
-	case reflect.Float32, reflect.Float64:
-		f, err := strconv.ParseFloat(s, v.Type().Bits())
-		if err != nil {
-			return false, invalidEC2Value(path, s, "a number")
-		}
-		v.SetFloat(f)
-	case reflect.Slice: // blob
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			return false, invalidEC2Value(path, s, "base64-encoded data")
-		}
-		v.SetBytes(b)
-	case reflect.Struct: // time.Time
-		t, err := smithytime.ParseDateTime(s)
-		if err != nil {
-			return false, invalidEC2Value(path, s, "an ISO 8601 timestamp")
-		}
-		v.Set(reflect.ValueOf(t))
-	default:
-		return false, nil
-	}
-	return true, nil
+	return decodeScalar(v, n, path, invalidEC2Value)
 }
