@@ -46,6 +46,11 @@
 //	testapp resolve <name>     print the IPv4 (A) addresses, one a line; exit 1 on error
 //	testapp sleep <duration>   sleep, then exit 0
 //	testapp exit <code>        exit at once with that code
+//	testapp print [-n N] [-every D] [-size N] [-partial] LINE...
+//	                           print the lines (a "2>" prefix: on stderr; "{n}":
+//	                           the round of -n), pausing -every between lines,
+//	                           padded with x to -size bytes, the last without
+//	                           a newline with -partial; then exit 0
 //
 // Every request is logged as one line on stdout.
 package main
@@ -78,6 +83,8 @@ func main() {
 		code = cmdSleep(args)
 	case "exit":
 		code = cmdExit(args)
+	case "print":
+		code = cmdPrint(args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(os.Stdout, usage)
 	default:
@@ -94,4 +101,6 @@ const usage = `usage:
   testapp resolve <name>     print the IPv4 addresses of <name>, one a line
   testapp sleep <duration>   sleep, then exit 0
   testapp exit <code>        exit at once with <code>
+  testapp print [-n N] [-every D] [-size N] [-partial] LINE...
+                             print lines ("2>LINE" on stderr), then exit 0
 `

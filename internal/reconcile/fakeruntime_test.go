@@ -3,6 +3,7 @@ package reconcile_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"sync"
 	"time"
@@ -106,6 +107,20 @@ func (f *fakeRuntime) ListContainers(context.Context) ([]runtime.ContainerState,
 	}
 	return out, nil
 }
+
+// FollowLogs: the fake's containers print nothing.
+func (f *fakeRuntime) FollowLogs(_ context.Context, id string, _ time.Time) (runtime.LogReader, error) {
+	if _, err := f.InspectContainer(context.Background(), id); err != nil {
+		return nil, err
+	}
+	return emptyLogs{}, nil
+}
+
+type emptyLogs struct{}
+
+func (emptyLogs) Next() (runtime.LogEntry, error) { return runtime.LogEntry{}, io.EOF }
+func (emptyLogs) Buffered() bool                  { return false }
+func (emptyLogs) Close() error                    { return nil }
 
 // Events serves the one subscriber the reconciler is.
 func (f *fakeRuntime) Events(ctx context.Context) (<-chan runtime.Event, <-chan error) {

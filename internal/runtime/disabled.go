@@ -29,6 +29,9 @@ func (Disabled) StopContainer(context.Context, string, time.Duration) error { re
 func (Disabled) InspectContainer(context.Context, string) (ContainerState, error) {
 	return ContainerState{}, fmt.Errorf("%w: %w", ErrNotFound, errDisabled)
 }
+func (Disabled) FollowLogs(context.Context, string, time.Time) (LogReader, error) {
+	return nil, fmt.Errorf("%w: %w", ErrNotFound, errDisabled)
+}
 func (Disabled) ListContainers(context.Context) ([]ContainerState, error) { return nil, errDisabled }
 
 // Events returns a stream that stays silent until ctx ends.

@@ -6,6 +6,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 )
 
@@ -170,9 +171,37 @@ type Runtime interface {
 	InspectContainer(ctx context.Context, id string) (ContainerState, error)
 	// ListContainers lists every container carrying LabelManaged, running or not.
 	ListContainers(ctx context.Context) ([]ContainerState, error)
+	// FollowLogs streams a container's stdout and stderr, from the first
+	// entry logged at or after since (zero: from the start), until the
+	// container stops (then Next reports io.EOF) or ctx ends. A container
+	// that is not running yields what it logged, then io.EOF.
+	FollowLogs(ctx context.Context, id string, since time.Time) (LogReader, error)
 	// Events streams events of managed containers until ctx ends. The error
 	// channel yields one error if the stream breaks; callers resubscribe.
 	Events(ctx context.Context) (<-chan Event, <-chan error)
 	// Close releases the engine connection.
 	Close() error
+}
+
+// LogEntry is one message of a container's output as the engine logged
+// it, with the engine's timestamp.
+type LogEntry struct {
+	Time   time.Time
+	Stderr bool
+	// Text is the message without its line end.
+	Text string
+	// Partial means the message did not end a line: the engine split a
+	// longer line (Docker does at 16 KiB), or the output stopped without a
+	// newline. The next entry of the same stream continues it.
+	Partial bool
+}
+
+// LogReader yields a container's output in the order it was logged.
+type LogReader interface {
+	// Next returns the next entry, or io.EOF once the output ended.
+	Next() (LogEntry, error)
+	// Buffered reports whether more output already arrived, so that Next
+	// would not wait for the engine: readers batch while it is true.
+	Buffered() bool
+	io.Closer
 }
