@@ -23,21 +23,21 @@ const maxSANs = 100
 // certificate.
 func (s *Store) RequestCertificate(_ context.Context, in *acm.RequestCertificateInput) (*acm.RequestCertificateOutput, error) {
 	var v violations
-	v.required(in.DomainName, "domainName")
+	v.Required(in.DomainName, "domainName")
 	v.domain(in.DomainName, "domainName")
 	if len(in.SubjectAlternativeNames) > maxSANs {
-		v.add(in.SubjectAlternativeNames, "subjectAlternativeNames", "Member must have length less than or equal to 100")
+		v.Add(in.SubjectAlternativeNames, "subjectAlternativeNames", "Member must have length less than or equal to 100")
 	}
 	for i := range in.SubjectAlternativeNames {
 		v.domain(&in.SubjectAlternativeNames[i], "subjectAlternativeNames")
 	}
-	v.length(in.IdempotencyToken, "idempotencyToken", 1, 32)
-	v.pattern(in.IdempotencyToken, "idempotencyToken", tokenRe, tokenText)
+	v.Length(in.IdempotencyToken, "idempotencyToken", 1, 32)
+	v.Pattern(in.IdempotencyToken, "idempotencyToken", tokenRe, tokenText)
 	if in.KeyAlgorithm != "" && !slices.Contains(in.KeyAlgorithm.Values(), in.KeyAlgorithm) {
-		v.add(in.KeyAlgorithm, "keyAlgorithm", "Member must satisfy enum value set: [RSA_2048, EC_prime256v1, EC_secp384r1]")
+		v.Add(in.KeyAlgorithm, "keyAlgorithm", "Member must satisfy enum value set: [RSA_2048, EC_prime256v1, EC_secp384r1]")
 	}
 	if in.ValidationMethod != "" && !slices.Contains(in.ValidationMethod.Values(), in.ValidationMethod) {
-		v.add(in.ValidationMethod, "validationMethod", "Member must satisfy enum value set: [EMAIL, DNS, HTTP]")
+		v.Add(in.ValidationMethod, "validationMethod", "Member must satisfy enum value set: [EMAIL, DNS, HTTP]")
 	}
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {
@@ -190,8 +190,8 @@ func (s *Store) DescribeCertificate(_ context.Context, in *acm.DescribeCertifica
 // names others.
 func (s *Store) ListCertificates(_ context.Context, in *acm.ListCertificatesInput) (*acm.ListCertificatesOutput, error) {
 	var v violations
-	v.between(in.MaxItems, "maxItems", 1, 1000)
-	v.length(in.NextToken, "nextToken", 1, 10000)
+	v.Between(in.MaxItems, "maxItems", 1, 1000)
+	v.Length(in.NextToken, "nextToken", 1, 10000)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -19,13 +19,13 @@ import (
 func (s *Store) ImportCertificate(_ context.Context, in *acm.ImportCertificateInput) (*acm.ImportCertificateOutput, error) {
 	var v violations
 	if len(in.Certificate) == 0 {
-		v.add("null", "certificate", "Member must not be null")
+		v.Add("null", "certificate", "Member must not be null")
 	}
 	if len(in.PrivateKey) == 0 {
-		v.add("null", "privateKey", "Member must not be null")
+		v.Add("null", "privateKey", "Member must not be null")
 	}
 	if in.CertificateArn != nil {
-		v.length(in.CertificateArn, "certificateArn", 20, 2048)
+		v.Length(in.CertificateArn, "certificateArn", 20, 2048)
 	}
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {

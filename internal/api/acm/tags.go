@@ -30,14 +30,14 @@ func mergeTags(have, add []types.Tag) []types.Tag {
 // tagList validates the Tags of a request.
 func (v *violations) tagList(tags []types.Tag) {
 	if len(tags) > maxTags {
-		v.add(len(tags), "tags", "Member must have length less than or equal to 50")
+		v.Add(len(tags), "tags", "Member must have length less than or equal to 50")
 	}
 	for i, t := range tags {
 		key := fmt.Sprintf("tags.%d.member.key", i+1)
-		v.required(t.Key, key)
-		v.length(t.Key, key, 1, 128)
-		v.pattern(t.Key, key, tagKeyRe, tagText)
-		v.length(t.Value, fmt.Sprintf("tags.%d.member.value", i+1), 0, 256)
+		v.Required(t.Key, key)
+		v.Length(t.Key, key, 1, 128)
+		v.Pattern(t.Key, key, tagKeyRe, tagText)
+		v.Length(t.Value, fmt.Sprintf("tags.%d.member.value", i+1), 0, 256)
 	}
 }
 
@@ -46,7 +46,7 @@ func (s *Store) AddTagsToCertificate(_ context.Context, in *acm.AddTagsToCertifi
 	var v violations
 	v.arn(in.CertificateArn, "certificateArn")
 	if len(in.Tags) == 0 {
-		v.add("[]", "tags", "Member must have length greater than or equal to 1")
+		v.Add("[]", "tags", "Member must have length greater than or equal to 1")
 	}
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {
@@ -75,7 +75,7 @@ func (s *Store) RemoveTagsFromCertificate(_ context.Context, in *acm.RemoveTagsF
 	var v violations
 	v.arn(in.CertificateArn, "certificateArn")
 	if len(in.Tags) == 0 {
-		v.add("[]", "tags", "Member must have length greater than or equal to 1")
+		v.Add("[]", "tags", "Member must have length greater than or equal to 1")
 	}
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {

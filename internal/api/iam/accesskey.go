@@ -123,9 +123,9 @@ func (s *Store) userKey(ctx context.Context, name, id *string) (*accessKey, erro
 }
 
 func checkKeyID(v *violations, id *string) {
-	v.required(id, "accessKeyId")
-	v.length(id, "accessKeyId", 16, 128)
-	v.pattern(id, "accessKeyId", keyIDRe, keyIDText)
+	v.Required(id, "accessKeyId")
+	v.Length(id, "accessKeyId", 16, 128)
+	v.Pattern(id, "accessKeyId", keyIDRe, keyIDText)
 }
 
 // DeleteAccessKey deletes a user's key.
@@ -156,7 +156,7 @@ func (s *Store) UpdateAccessKey(ctx context.Context, in *iam.UpdateAccessKeyInpu
 	}
 	checkKeyID(&v, in.AccessKeyId)
 	if !slices.Contains(types.StatusTypeActive.Values(), in.Status) {
-		v.add(in.Status, "status", "Member must satisfy enum value set: [Active, Inactive]")
+		v.Add(in.Status, "status", "Member must satisfy enum value set: [Active, Inactive]")
 	}
 	if err := v.err(); err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func (s *Store) CreatePolicy(_ context.Context, in *iam.CreatePolicyInput) (*iam
 	v.name(in.PolicyName, "policyName", 128)
 	v.path(in.Path, "path")
 	v.document(in.PolicyDocument, "policyDocument")
-	v.length(in.Description, "description", 0, 1000)
+	v.Length(in.Description, "description", 0, 1000)
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -80,8 +80,8 @@ func (s *Store) CreatePolicy(_ context.Context, in *iam.CreatePolicyInput) (*iam
 
 // checkPolicyARN validates a PolicyArn member.
 func checkPolicyARN(v *violations, arn *string) {
-	v.required(arn, "policyArn")
-	v.length(arn, "policyArn", 20, 2048)
+	v.Required(arn, "policyArn")
+	v.Length(arn, "policyArn", 20, 2048)
 }
 
 // localPolicy finds a customer managed policy; the caller holds the lock.
@@ -131,8 +131,8 @@ func (p *managedPolicy) version(id string) (int, error) {
 func (s *Store) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput) (*iam.GetPolicyVersionOutput, error) {
 	var v violations
 	checkPolicyARN(&v, in.PolicyArn)
-	v.required(in.VersionId, "versionId")
-	v.pattern(in.VersionId, "versionId", versionIDRe, versionText)
+	v.Required(in.VersionId, "versionId")
+	v.Pattern(in.VersionId, "versionId", versionIDRe, versionText)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -203,8 +203,8 @@ func (p *managedPolicy) setDefault(i int, at *time.Time) {
 func (s *Store) DeletePolicyVersion(_ context.Context, in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
 	var v violations
 	checkPolicyARN(&v, in.PolicyArn)
-	v.required(in.VersionId, "versionId")
-	v.pattern(in.VersionId, "versionId", versionIDRe, versionText)
+	v.Required(in.VersionId, "versionId")
+	v.Pattern(in.VersionId, "versionId", versionIDRe, versionText)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -263,8 +263,8 @@ func (s *Store) ListPolicyVersions(_ context.Context, in *iam.ListPolicyVersions
 func (s *Store) SetDefaultPolicyVersion(_ context.Context, in *iam.SetDefaultPolicyVersionInput) (*iam.SetDefaultPolicyVersionOutput, error) {
 	var v violations
 	checkPolicyARN(&v, in.PolicyArn)
-	v.required(in.VersionId, "versionId")
-	v.pattern(in.VersionId, "versionId", versionIDRe, versionText)
+	v.Required(in.VersionId, "versionId")
+	v.Pattern(in.VersionId, "versionId", versionIDRe, versionText)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (s *Store) ListPolicies(_ context.Context, in *iam.ListPoliciesInput) (*iam
 	v.maxItems(in.MaxItems)
 	scope := string(in.Scope)
 	if scope != "" && !slices.Contains([]string{"All", "AWS", "Local"}, scope) {
-		v.add(scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
+		v.Add(scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
 	}
 	if err := v.err(); err != nil {
 		return nil, err

@@ -53,8 +53,8 @@ func (s *Store) CreateRole(_ context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	v.name(in.RoleName, "roleName", 64)
 	v.path(in.Path, "path")
 	v.document(in.AssumeRolePolicyDocument, "assumeRolePolicyDocument")
-	v.length(in.Description, "description", 0, 1000)
-	v.between(in.MaxSessionDuration, "maxSessionDuration", minRoleSession, maxRoleSession)
+	v.Length(in.Description, "description", 0, 1000)
+	v.Between(in.MaxSessionDuration, "maxSessionDuration", minRoleSession, maxRoleSession)
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -166,8 +166,8 @@ func (s *Store) sortedRoles(prefix string) []types.Role {
 func (s *Store) UpdateRole(_ context.Context, in *iam.UpdateRoleInput) (*iam.UpdateRoleOutput, error) {
 	var v violations
 	v.name(in.RoleName, "roleName", 64)
-	v.length(in.Description, "description", 0, 1000)
-	v.between(in.MaxSessionDuration, "maxSessionDuration", minRoleSession, maxRoleSession)
+	v.Length(in.Description, "description", 0, 1000)
+	v.Between(in.MaxSessionDuration, "maxSessionDuration", minRoleSession, maxRoleSession)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -190,8 +190,8 @@ func (s *Store) UpdateRole(_ context.Context, in *iam.UpdateRoleInput) (*iam.Upd
 func (s *Store) UpdateRoleDescription(_ context.Context, in *iam.UpdateRoleDescriptionInput) (*iam.UpdateRoleDescriptionOutput, error) {
 	var v violations
 	v.name(in.RoleName, "roleName", 64)
-	v.required(in.Description, "description")
-	v.length(in.Description, "description", 0, 1000)
+	v.Required(in.Description, "description")
+	v.Length(in.Description, "description", 0, 1000)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func (s *Store) TagRole(_ context.Context, in *iam.TagRoleInput) (*iam.TagRoleOu
 	var v violations
 	v.name(in.RoleName, "roleName", 64)
 	if in.Tags == nil {
-		v.add("null", "tags", "Member must not be null")
+		v.Add("null", "tags", "Member must not be null")
 	}
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {

@@ -29,11 +29,11 @@ func (s *Store) UploadServerCertificate(_ context.Context, in *iam.UploadServerC
 	var v violations
 	v.name(in.ServerCertificateName, "serverCertificateName", 128)
 	v.path(in.Path, "path")
-	v.required(in.CertificateBody, "certificateBody")
-	v.length(in.CertificateBody, "certificateBody", 1, 16384)
-	v.required(in.PrivateKey, "privateKey")
-	v.length(in.PrivateKey, "privateKey", 1, 16384)
-	v.length(in.CertificateChain, "certificateChain", 1, 2097152)
+	v.Required(in.CertificateBody, "certificateBody")
+	v.Length(in.CertificateBody, "certificateBody", 1, 16384)
+	v.Required(in.PrivateKey, "privateKey")
+	v.Length(in.PrivateKey, "privateKey", 1, 16384)
+	v.Length(in.CertificateChain, "certificateChain", 1, 2097152)
 	v.tagList(in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err

@@ -50,12 +50,12 @@ func linkedRoleFor(service string) linkedRole {
 // account, under /aws-service-role/<service>/, trusting that service.
 func (s *Store) CreateServiceLinkedRole(_ context.Context, in *iam.CreateServiceLinkedRoleInput) (*iam.CreateServiceLinkedRoleOutput, error) {
 	var v violations
-	v.required(in.AWSServiceName, "aWSServiceName")
-	v.length(in.AWSServiceName, "aWSServiceName", 1, 128)
-	v.pattern(in.AWSServiceName, "aWSServiceName", serviceNameRe, `[\w+=,.@-]+`)
-	v.length(in.Description, "description", 0, 1000)
-	v.length(in.CustomSuffix, "customSuffix", 1, 64)
-	v.pattern(in.CustomSuffix, "customSuffix", nameRe, nameText)
+	v.Required(in.AWSServiceName, "aWSServiceName")
+	v.Length(in.AWSServiceName, "aWSServiceName", 1, 128)
+	v.Pattern(in.AWSServiceName, "aWSServiceName", serviceNameRe, `[\w+=,.@-]+`)
+	v.Length(in.Description, "description", 0, 1000)
+	v.Length(in.CustomSuffix, "customSuffix", 1, 64)
+	v.Pattern(in.CustomSuffix, "customSuffix", nameRe, nameText)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -117,8 +117,8 @@ func (s *Store) DeleteServiceLinkedRole(_ context.Context, in *iam.DeleteService
 // succeed at once.
 func (s *Store) GetServiceLinkedRoleDeletionStatus(_ context.Context, in *iam.GetServiceLinkedRoleDeletionStatusInput) (*iam.GetServiceLinkedRoleDeletionStatusOutput, error) {
 	var v violations
-	v.required(in.DeletionTaskId, "deletionTaskId")
-	v.length(in.DeletionTaskId, "deletionTaskId", 1, 1000)
+	v.Required(in.DeletionTaskId, "deletionTaskId")
+	v.Length(in.DeletionTaskId, "deletionTaskId", 1, 1000)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

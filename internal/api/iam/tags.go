@@ -34,17 +34,17 @@ func removeTags(have []types.Tag, keys []string) []types.Tag {
 // checkTagKeys validates the TagKeys of an Untag* request.
 func (v *violations) tagKeys(keys []string) {
 	if len(keys) > maxTags {
-		v.add(keys, "tagKeys", "Member must have length less than or equal to 50")
+		v.Add(keys, "tagKeys", "Member must have length less than or equal to 50")
 	}
 	for i := range keys {
-		v.length(&keys[i], "tagKeys", 1, 128)
+		v.Length(&keys[i], "tagKeys", 1, 128)
 	}
 }
 
 // tagList validates the Tags of a Tag* or Create* request.
 func (v *violations) tagList(tags []types.Tag) {
 	if len(tags) > maxTags {
-		v.add(len(tags), "tags", "Member must have length less than or equal to 50")
+		v.Add(len(tags), "tags", "Member must have length less than or equal to 50")
 	}
 	v.tags(tags)
 }

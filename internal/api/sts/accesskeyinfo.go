@@ -13,9 +13,9 @@ import (
 // account for any other key (every key is accepted here).
 func (a *API) GetAccessKeyInfo(ctx context.Context, in *sts.GetAccessKeyInfoInput) (*sts.GetAccessKeyInfoOutput, error) {
 	var v violations
-	v.required(in.AccessKeyId, "accessKeyId")
-	v.length(in.AccessKeyId, "accessKeyId", 16, 128)
-	v.pattern(in.AccessKeyId, "accessKeyId", accessKeyIDRe, accessKeyIDText)
+	v.Required(in.AccessKeyId, "accessKeyId")
+	v.Length(in.AccessKeyId, "accessKeyId", 16, 128)
+	v.Pattern(in.AccessKeyId, "accessKeyId", accessKeyIDRe, accessKeyIDText)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

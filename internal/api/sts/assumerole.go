@@ -41,18 +41,18 @@ func parseRoleARN(arn string) (role, bool) {
 // session duration are used.
 func (a *API) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput, error) {
 	var v violations
-	v.required(in.RoleArn, "roleArn")
-	v.required(in.RoleSessionName, "roleSessionName")
+	v.Required(in.RoleArn, "roleArn")
+	v.Required(in.RoleSessionName, "roleSessionName")
 	checkRoleARN(&v, in.RoleArn)
 	checkSessionName(&v, in.RoleSessionName)
-	v.between(in.DurationSeconds, "durationSeconds", minDuration, maxRoleDuration)
-	v.length(in.ExternalId, "externalId", 2, 1224)
-	v.length(in.SerialNumber, "serialNumber", 9, 256)
-	v.pattern(in.SerialNumber, "serialNumber", serialNumberRe, serialNumberText)
-	v.length(in.TokenCode, "tokenCode", 6, 6)
-	v.pattern(in.TokenCode, "tokenCode", tokenCodeRe, tokenCodeText)
-	v.length(in.SourceIdentity, "sourceIdentity", 2, 64)
-	v.length(in.Policy, "policy", 1, 2048)
+	v.Between(in.DurationSeconds, "durationSeconds", minDuration, maxRoleDuration)
+	v.Length(in.ExternalId, "externalId", 2, 1224)
+	v.Length(in.SerialNumber, "serialNumber", 9, 256)
+	v.Pattern(in.SerialNumber, "serialNumber", serialNumberRe, serialNumberText)
+	v.Length(in.TokenCode, "tokenCode", 6, 6)
+	v.Pattern(in.TokenCode, "tokenCode", tokenCodeRe, tokenCodeText)
+	v.Length(in.SourceIdentity, "sourceIdentity", 2, 64)
+	v.Length(in.Policy, "policy", 1, 2048)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -128,13 +128,13 @@ func (a *API) session(arn, name string, seconds *int32, chained bool) (roleSessi
 }
 
 func checkRoleARN(v *violations, arn *string) {
-	v.length(arn, "roleArn", 20, 2048)
-	v.pattern(arn, "roleArn", arnCharsRe, arnCharsText)
+	v.Length(arn, "roleArn", 20, 2048)
+	v.Pattern(arn, "roleArn", arnCharsRe, arnCharsText)
 }
 
 func checkSessionName(v *violations, name *string) {
-	v.length(name, "roleSessionName", 2, 64)
-	v.pattern(name, "roleSessionName", sessionNameRe, sessionNameText)
+	v.Length(name, "roleSessionName", 2, 64)
+	v.Pattern(name, "roleSessionName", sessionNameRe, sessionNameText)
 }
 
 // checkPolicy refuses a session policy that is not JSON, as STS does.

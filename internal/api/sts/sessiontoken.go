@@ -21,11 +21,11 @@ const (
 // cannot call it, as on AWS.
 func (a *API) GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput) (*sts.GetSessionTokenOutput, error) {
 	var v violations
-	v.between(in.DurationSeconds, "durationSeconds", minDuration, maxSessionTokenDuration)
-	v.length(in.SerialNumber, "serialNumber", 9, 256)
-	v.pattern(in.SerialNumber, "serialNumber", serialNumberRe, serialNumberText)
-	v.length(in.TokenCode, "tokenCode", 6, 6)
-	v.pattern(in.TokenCode, "tokenCode", tokenCodeRe, tokenCodeText)
+	v.Between(in.DurationSeconds, "durationSeconds", minDuration, maxSessionTokenDuration)
+	v.Length(in.SerialNumber, "serialNumber", 9, 256)
+	v.Pattern(in.SerialNumber, "serialNumber", serialNumberRe, serialNumberText)
+	v.Length(in.TokenCode, "tokenCode", 6, 6)
+	v.Pattern(in.TokenCode, "tokenCode", tokenCodeRe, tokenCodeText)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -14,15 +14,15 @@ import (
 // signature, issuer and audience are not checked.
 func (a *API) AssumeRoleWithWebIdentity(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	var v violations
-	v.required(in.RoleArn, "roleArn")
-	v.required(in.RoleSessionName, "roleSessionName")
-	v.required(in.WebIdentityToken, "webIdentityToken")
+	v.Required(in.RoleArn, "roleArn")
+	v.Required(in.RoleSessionName, "roleSessionName")
+	v.Required(in.WebIdentityToken, "webIdentityToken")
 	checkRoleARN(&v, in.RoleArn)
 	checkSessionName(&v, in.RoleSessionName)
-	v.length(in.WebIdentityToken, "webIdentityToken", 4, 20000)
-	v.length(in.ProviderId, "providerId", 4, 2048)
-	v.between(in.DurationSeconds, "durationSeconds", minDuration, maxRoleDuration)
-	v.length(in.Policy, "policy", 1, 2048)
+	v.Length(in.WebIdentityToken, "webIdentityToken", 4, 20000)
+	v.Length(in.ProviderId, "providerId", 4, 2048)
+	v.Between(in.DurationSeconds, "durationSeconds", minDuration, maxRoleDuration)
+	v.Length(in.Policy, "policy", 1, 2048)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
