@@ -2,43 +2,25 @@ package s3_test
 
 import (
 	"bytes"
-	"errors"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
 
 	s3api "github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/testutil/apitest"
 )
 
 const (
-	account = "000000000000"
+	account = apitest.Account
 	region  = "us-east-1"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// env is one S3 API behind the emulator's real server under httptest.
+// env is one S3 API behind the emulator's real server.
 type env struct {
 	API *s3api.API
 	URL string
@@ -47,52 +29,20 @@ type env struct {
 
 func newEnv(t testing.TB, opts s3api.Options) *env {
 	t.Helper()
-	clock := &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	opts.Account = account
-	opts.Now = clock.Now
+	opts.Now = apitest.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)).Now
 	e := &env{API: s3api.New(opts)}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	real := server.New(server.Options{Services: []server.Service{{Spec: s3api.Spec, REST: e.API}},
-		Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
-		real.ServeHTTP(rec, r)
-		if rec.status == http.StatusInternalServerError {
-			t.Errorf("%s %s: the server answered 500", r.Method, r.URL)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	e.URL = srv.URL
+	e.URL = apitest.Serve(t, region, server.Service{Spec: s3api.Spec, REST: e.API})
 	e.C = e.client(region, nil)
 	return e
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
 // client is a real SDK client in a region, path style; transport nil
-// sends bodies from memory (see bufferedTransport).
+// sends bodies from memory (see apitest.Transport).
 func (e *env) client(reg string, transport http.RoundTripper) *s3.Client {
-	if transport == nil {
-		transport = bufferedTransport{http.DefaultTransport}
-	}
-	cfg := aws.Config{
-		Region:      reg,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		HTTPClient:  &http.Client{Transport: transport},
-		Retryer: func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = 1
-				o.RateLimiter = ratelimit.None
-			})
-		},
+	cfg := apitest.Config(reg)
+	if transport != nil {
+		cfg.HTTPClient = &http.Client{Transport: transport}
 	}
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.BaseEndpoint = aws.String(e.URL)
@@ -100,43 +50,11 @@ func (e *env) client(reg string, transport http.RoundTripper) *s3.Client {
 	})
 }
 
-// bufferedTransport sends request bodies from memory (see
-// internal/testutil/emulatortest/bufferedclient.go for why).
-type bufferedTransport struct{ next http.RoundTripper }
-
-func (b bufferedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		body, err := io.ReadAll(r.Body)
-		_ = r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-	}
-	return b.next.RoundTrip(r)
-}
-
-func must[T any](v T, err error) func(testing.TB) T {
-	return func(t testing.TB) T {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return v
-	}
-}
+func must[T any](v T, err error) func(testing.TB) T { return apitest.Must(v, err) }
 
 func wantCode(t testing.TB, err error, code string) {
 	t.Helper()
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("error = %v, want API error %s", err, code)
-	}
-	if apiErr.ErrorCode() != code {
-		t.Fatalf("error code = %s (%s), want %s", apiErr.ErrorCode(), apiErr.ErrorMessage(), code)
-	}
+	apitest.WantError(t, err, code, "")
 }
 
 // raw sends a request as a hand-written client would, signed for s3 in

@@ -25,6 +25,7 @@ import (
 	"github.com/localaws/ecsemu/internal/config"
 	"github.com/localaws/ecsemu/internal/reconcile"
 	"github.com/localaws/ecsemu/internal/runtime"
+	"github.com/localaws/ecsemu/internal/testutil/apitest"
 	"github.com/localaws/ecsemu/internal/testutil/dockertest"
 )
 
@@ -128,7 +129,7 @@ func (e *Emulator) Config(region string) aws.Config {
 		Region:           region,
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		RetryMaxAttempts: 1,
-		HTTPClient:       httpClient,
+		HTTPClient:       apitest.HTTPClient,
 	}
 }
 
