@@ -13,7 +13,8 @@ import (
 // read SSM, TemplateURLs read S3.
 func (a *App) newCloudFormation() *cfnapi.API {
 	reg := engine.Registry{}
-	providers.Register(reg, providers.APIs{ECS: a.ECS, ELB: a.ELB, CloudMap: a.CloudMap})
+	providers.Register(reg, providers.APIs{ECS: a.ECS, ELB: a.ELB, CloudMap: a.CloudMap,
+		IAM: a.IAM, Logs: a.Logs, SSM: a.SSM, S3: a.S3})
 	return cfnapi.New(cfnapi.Options{
 		Account:   a.cfg.AccountID,
 		Logger:    a.log.With("service", "cloudformation"),

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -38,6 +39,48 @@ var decoders = map[string]func(map[string]any) error{
 	"AWS::ServiceDiscovery::Service":       func(p map[string]any) error { _, _, err := sdServiceInput(p); return err },
 	"AWS::ServiceDiscovery::Instance":      func(p map[string]any) error { _, err := instanceInput(p); return err },
 	"AWS::CDK::Metadata":                   func(map[string]any) error { return nil },
+	"AWS::IAM::Role":                       func(p map[string]any) error { _, _, err := roleInput(p); return err },
+	"AWS::IAM::Policy":                     func(p map[string]any) error { _, err := inlinePolicyOf(p); return err },
+	"AWS::IAM::ManagedPolicy":              func(p map[string]any) error { _, err := managedPolicyOf(p); return err },
+	"AWS::IAM::InstanceProfile":            func(p map[string]any) error { _, _, err := profileInput(p); return err },
+	"AWS::IAM::User":                       func(p map[string]any) error { _, _, err := userInput(p); return err },
+	"AWS::IAM::AccessKey":                  func(p map[string]any) error { _, err := accessKeyOf(p); return err },
+	"AWS::Logs::LogGroup": func(p map[string]any) error {
+		_, _, err := logGroupOf(request("AWS::Logs::LogGroup", "G", p), p)
+		return err
+	},
+	"AWS::SSM::Parameter": func(p map[string]any) error {
+		_, _, err := parameterInput(request("AWS::SSM::Parameter", "P", p), p)
+		return err
+	},
+	"AWS::S3::Bucket": func(p map[string]any) error {
+		_, _, err := bucketOf(request("AWS::S3::Bucket", "B", p), p)
+		return err
+	},
+	"AWS::S3::BucketPolicy": func(p map[string]any) error { _, _, err := bucketPolicyOf(p); return err },
+	"AWS::ECR::Repository": func(p map[string]any) error {
+		_, err := repositoryName(request("AWS::ECR::Repository", "R", p))
+		return err
+	},
+	"AWS::KMS::Key": checkKeyProps,
+	"AWS::KMS::Alias": func(p map[string]any) error {
+		_, _, err := (&KMSAlias{recs: newRecords()}).aliasOf(request("AWS::KMS::Alias", "A", p))
+		if isCode(err, "NotFoundException") { // no key record behind a literal
+			return nil
+		}
+		return err
+	},
+	"AWS::Lambda::Function": func(p map[string]any) error {
+		_, err := functionName(request("AWS::Lambda::Function", "F", p))
+		return err
+	},
+	"AWS::Lambda::Permission": func(p map[string]any) error {
+		_, err := (&LambdaPermission{recs: newRecords()}).Create(context.Background(), request("AWS::Lambda::Permission", "P", p))
+		if isCode(err, "ResourceNotFoundException") { // no function record behind a literal
+			return nil
+		}
+		return err
+	},
 }
 
 func TestDecodersCoverRegistry(t *testing.T) {

@@ -9,7 +9,11 @@ import (
 
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
+	iamapi "github.com/localaws/ecsemu/internal/api/iam"
+	logsapi "github.com/localaws/ecsemu/internal/api/logs"
+	s3api "github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	ssmapi "github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 )
 
@@ -31,6 +35,10 @@ func newEnv(t *testing.T) *env {
 		ECS:      ecsapi.New(ecsapi.Options{Account: testAccount, Logger: quiet}),
 		ELB:      elbv2.New(elbv2.Options{Account: testAccount, ProvisioningDelay: -1, Logger: quiet}),
 		CloudMap: servicediscovery.New(servicediscovery.Options{Account: testAccount}),
+		IAM:      iamapi.New(iamapi.Options{}),
+		Logs:     logsapi.New(logsapi.Options{Account: testAccount}),
+		SSM:      ssmapi.New(ssmapi.Options{Account: testAccount}),
+		S3:       s3api.New(s3api.Options{Account: testAccount}),
 	}
 	reg := engine.Registry{}
 	Register(reg, apis)

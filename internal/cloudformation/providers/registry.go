@@ -1,11 +1,18 @@
-// Package providers implements the CloudFormation resource types of ECS,
-// ELBv2 and Cloud Map by calling those services' stores in process.
+// Package providers implements CloudFormation resource types by calling
+// the owning services' stores in process: ECS, ELBv2, Cloud Map, IAM,
+// CloudWatch Logs, SSM Parameter Store and S3; and, as records kept here
+// because the emulator has no such service, ECR repositories, KMS keys
+// and aliases, and Lambda functions and permissions.
 package providers
 
 import (
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
+	iamapi "github.com/localaws/ecsemu/internal/api/iam"
+	logsapi "github.com/localaws/ecsemu/internal/api/logs"
+	s3api "github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
+	ssmapi "github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 )
 
@@ -14,10 +21,14 @@ type APIs struct {
 	ECS      *ecsapi.API
 	ELB      *elbv2.API
 	CloudMap *servicediscovery.API
+	IAM      *iamapi.API
+	Logs     *logsapi.API
+	SSM      *ssmapi.API
+	S3       *s3api.API
 }
 
 // Register adds a provider for every resource type of this package whose
-// API is set.
+// API is set, and the record-only types, which need none.
 func Register(r engine.Registry, apis APIs) {
 	if apis.ECS != nil {
 		r["AWS::ECS::Cluster"] = NewECSCluster(apis.ECS)
@@ -39,5 +50,29 @@ func Register(r engine.Registry, apis APIs) {
 		r["AWS::ServiceDiscovery::Service"] = NewCloudMapService(apis.CloudMap)
 		r["AWS::ServiceDiscovery::Instance"] = NewCloudMapInstance(apis.CloudMap)
 	}
+	if apis.IAM != nil {
+		r["AWS::IAM::Role"] = NewIAMRole(apis.IAM)
+		r["AWS::IAM::Policy"] = NewIAMPolicy(apis.IAM)
+		r["AWS::IAM::ManagedPolicy"] = NewIAMManagedPolicy(apis.IAM)
+		r["AWS::IAM::InstanceProfile"] = NewIAMInstanceProfile(apis.IAM)
+		r["AWS::IAM::User"] = NewIAMUser(apis.IAM)
+		r["AWS::IAM::AccessKey"] = NewIAMAccessKey(apis.IAM)
+	}
+	if apis.Logs != nil {
+		r["AWS::Logs::LogGroup"] = NewLogGroup(apis.Logs)
+	}
+	if apis.SSM != nil {
+		r["AWS::SSM::Parameter"] = NewSSMParameter(apis.SSM)
+	}
+	if apis.S3 != nil {
+		r["AWS::S3::Bucket"] = NewS3Bucket(apis.S3)
+		r["AWS::S3::BucketPolicy"] = NewS3BucketPolicy(apis.S3)
+	}
+	recs := newRecords()
+	r["AWS::ECR::Repository"] = NewECRRepository(recs)
+	r["AWS::KMS::Key"] = NewKMSKey(recs)
+	r["AWS::KMS::Alias"] = NewKMSAlias(recs)
+	r["AWS::Lambda::Function"] = NewLambdaFunction(recs)
+	r["AWS::Lambda::Permission"] = NewLambdaPermission(recs)
 	r["AWS::CDK::Metadata"] = CDKMetadata{}
 }

@@ -1,0 +1,102 @@
+package providers
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamapi "github.com/localaws/ecsemu/internal/api/iam"
+	"github.com/localaws/ecsemu/internal/cloudformation/engine"
+	"github.com/localaws/ecsemu/internal/cloudformation/props"
+)
+
+// IAMUser is AWS::IAM::User: Ref is the user name, GetAtt Arn. Inline
+// Policies and ManagedPolicyArns come with it; Groups and LoginProfile
+// fail (the emulator's IAM has neither).
+type IAMUser struct{ api *iamapi.API }
+
+// NewIAMUser returns the AWS::IAM::User provider.
+func NewIAMUser(api *iamapi.API) *IAMUser { return &IAMUser{api: api} }
+
+func userInput(p map[string]any) (*iam.CreateUserInput, entityPolicies, error) {
+	in := &iam.CreateUserInput{}
+	if err := props.Decode(p, in, "Policies", "ManagedPolicyArns", "Groups", "LoginProfile"); err != nil {
+		return nil, entityPolicies{}, err
+	}
+	if err := noGroups(p); err != nil {
+		return nil, entityPolicies{}, err
+	}
+	if p["LoginProfile"] != nil {
+		return nil, entityPolicies{}, &engine.Failure{Message: "LoginProfile (console passwords) is not supported by this emulator's IAM"}
+	}
+	if in.PermissionsBoundary != nil {
+		return nil, entityPolicies{}, &engine.Failure{Message: "PermissionsBoundary is not supported by this emulator's IAM"}
+	}
+	pols, err := entityPoliciesOf(p)
+	return in, pols, err
+}
+
+// Create creates the user, named stack-logicalID-suffix when unnamed, and
+// its policies; a failure deletes it again.
+func (p *IAMUser) Create(ctx context.Context, req *engine.Request) (*engine.Result, error) {
+	in, pols, err := userInput(req.Properties)
+	if err != nil {
+		return nil, err
+	}
+	if in.UserName == nil {
+		in.UserName = ptr(props.PhysicalName(req.StackName, req.LogicalID, 64))
+	}
+	in.Tags = iamTags(req, in.Tags)
+	s, cctx := p.api.Store(req.Account), callCtx(ctx, req)
+	out, err := s.CreateUser(cctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := userEntity(s, *in.UserName).apply(cctx, entityPolicies{}, pols); err != nil {
+		_ = p.Delete(ctx, &engine.Request{Region: req.Region, Account: req.Account, LogicalID: req.LogicalID, PhysicalID: *in.UserName})
+		return nil, err
+	}
+	return &engine.Result{PhysicalID: *in.UserName, Attributes: map[string]any{"Arn": deref(out.User.Arn)}}, nil
+}
+
+// Update changes the user's policies. IAM here has no TagUser, so a
+// change of Tags fails rather than being dropped.
+func (p *IAMUser) Update(ctx context.Context, req *engine.Request) (*engine.Result, error) {
+	in, pols, err := userInput(req.Properties)
+	if err != nil {
+		return nil, err
+	}
+	old, oldPols, err := userInput(req.PreviousProperties)
+	if err != nil {
+		old, oldPols = &iam.CreateUserInput{}, entityPolicies{}
+	}
+	if !reflect.DeepEqual(old.Tags, in.Tags) {
+		return nil, &engine.Failure{Message: "Changing the Tags of an IAM user is not supported by this emulator"}
+	}
+	s, cctx := p.api.Store(req.Account), callCtx(ctx, req)
+	if err := userEntity(s, req.PhysicalID).apply(cctx, oldPols, pols); err != nil {
+		return nil, err
+	}
+	out, err := s.GetUser(cctx, &iam.GetUserInput{UserName: &req.PhysicalID})
+	if err != nil {
+		return nil, err
+	}
+	return &engine.Result{PhysicalID: req.PhysicalID, Attributes: map[string]any{"Arn": deref(out.User.Arn)}}, nil
+}
+
+// Delete removes the user's policies and deletes it; one already gone is
+// deleted. Its access keys are AWS::IAM::AccessKey resources, which
+// depend on the user and so are deleted first.
+func (p *IAMUser) Delete(ctx context.Context, req *engine.Request) error {
+	s, cctx := p.api.Store(req.Account), callCtx(ctx, req)
+	if err := userEntity(s, req.PhysicalID).strip(cctx); err != nil {
+		return ignoreNoSuchEntity(err)
+	}
+	_, err := s.DeleteUser(cctx, &iam.DeleteUserInput{UserName: &req.PhysicalID})
+	return ignoreNoSuchEntity(err)
+}
+
+// Replaces: a new UserName or Path replaces the user.
+func (p *IAMUser) Replaces(oldProps, newProps map[string]any) bool {
+	return anyChanged(oldProps, newProps, "UserName", "Path")
+}
