@@ -329,6 +329,24 @@ func TestCDKBootstrapTemplateDeploys(t *testing.T) {
 				t.Errorf("PutObject into the staging bucket: %v", err)
 			}
 
+			// `cdk bootstrap --trust`: every role's trust policy gains the
+			// account, updated in place.
+			trusted := append(tc.params, cfntypes.Parameter{ParameterKey: aws.String("TrustedAccounts"), ParameterValue: aws.String("111111111111")})
+			if _, err := c.cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(body)),
+				Parameters: trusted, Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityNamedIam}}); err != nil {
+				t.Fatalf("UpdateStack: %v", err)
+			}
+			if st := waitStack(t, c.cfn, stack); st.StackStatus != cfntypes.StackStatusUpdateComplete {
+				t.Fatalf("update %s: %s", st.StackStatus, failureReasons(c.cfn, stack))
+			}
+			deploy, err := c.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("cdk-hnb659fds-deploy-role-000000000000-us-east-1")})
+			if trust, _ := url.QueryUnescape(aws.ToString(deploy.Role.AssumeRolePolicyDocument)); err != nil || !strings.Contains(trust, "111111111111") {
+				t.Errorf("deploy role trust after --trust: %s, %v", trust, err)
+			}
+			if after := physicalIDs(t, c.cfn, stack); after["DeploymentActionRole"] != ids["DeploymentActionRole"] {
+				t.Errorf("the deploy role was replaced: %s → %s", ids["DeploymentActionRole"], after["DeploymentActionRole"])
+			}
+
 			if _, err := c.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(stack)}); err != nil {
 				t.Fatal(err)
 			}

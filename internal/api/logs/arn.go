@@ -2,10 +2,9 @@ package logs
 
 import "strings"
 
-// GroupARN is a log group's ARN as CloudFormation's Arn attribute and
-// DescribeLogGroups' logGroupArn give it:
-// arn:aws:logs:<region>:<account>:log-group:<name>, without the ":*" that
-// the older "arn" member carries.
+// GroupARN is a log group's ARN as DescribeLogGroups' logGroupArn gives
+// it: arn:aws:logs:<region>:<account>:log-group:<name>, without the ":*"
+// that the older "arn" member and CloudFormation's Arn attribute carry.
 func GroupARN(region, account, name string) string {
 	return "arn:aws:logs:" + region + ":" + account + ":log-group:" + name
 }
