@@ -21,6 +21,7 @@ import (
 	"github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/api/logs"
 	"github.com/localaws/ecsemu/internal/api/s3"
+	"github.com/localaws/ecsemu/internal/api/secretsmanager"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
@@ -48,6 +49,7 @@ type App struct {
 	CFN        *cfnapi.API
 	SSM        *ssm.API
 	S3         *s3.API
+	Secrets    *secretsmanager.API
 	Reconciler *reconcile.Reconciler
 	DNS        *dnsserver.Server // nil when disabled
 
@@ -79,6 +81,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.STS = sts.New(sts.Options{Directory: a.IAM})
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
+	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
 	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
 	a.CFN = a.newCloudFormation()

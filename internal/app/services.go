@@ -9,6 +9,7 @@ import (
 	"github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/api/logs"
 	"github.com/localaws/ecsemu/internal/api/s3"
+	"github.com/localaws/ecsemu/internal/api/secretsmanager"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/api/sts"
@@ -30,5 +31,6 @@ func (a *App) services() []server.Service {
 		{Spec: cfnapi.Spec, Query: a.CFN},
 		{Spec: ssm.Spec, JSON: a.SSM},
 		{Spec: s3.Spec, REST: a.S3},
+		{Spec: secretsmanager.Spec, JSON: a.Secrets},
 	}
 }

@@ -17,6 +17,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -110,5 +111,15 @@ func TestServicesOfTheTable(t *testing.T) {
 	loc, err := objects.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: bucket})
 	if err != nil || string(loc.LocationConstraint) != "eu-west-1" {
 		t.Errorf("GetBucketLocation: %+v, %v", loc, err)
+	}
+
+	vault := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	created, err := vault.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("app/db"), SecretString: aws.String("pw")})
+	if err != nil || !strings.HasPrefix(aws.ToString(created.ARN), "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app/db-") {
+		t.Fatalf("CreateSecret: %+v, %v", created, err)
+	}
+	got, err := vault.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: created.ARN})
+	if err != nil || aws.ToString(got.SecretString) != "pw" {
+		t.Errorf("GetSecretValue: %+v, %v", got, err)
 	}
 }
