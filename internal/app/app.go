@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.CFN = a.newCloudFormation()
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,
+		SettleTime:      cfg.TaskSettleTime,
 		KeepContainers:  cfg.KeepContainers,
 		AllowPrivileged: cfg.AllowPrivileged,
 		AllowHostMounts: cfg.AllowHostMounts,

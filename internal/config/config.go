@@ -23,6 +23,7 @@ type Config struct {
 	DockerNetwork   string
 	KeepContainers  bool
 	StoppedTaskTTL  time.Duration
+	TaskSettleTime  time.Duration
 	PullTimeout     time.Duration
 	ShutdownTimeout time.Duration
 	AllowPrivileged bool
@@ -48,6 +49,7 @@ var settings = []setting{
 	{"docker-network", "EMULATOR_DOCKER_NETWORK", "ecs-emulator", "name of the bridge network the emulator creates for tasks"},
 	{"keep-containers", "EMULATOR_KEEP_CONTAINERS", "false", "leave task containers running at shutdown"},
 	{"stopped-task-ttl", "EMULATOR_STOPPED_TASK_TTL", "1h", "how long STOPPED tasks stay describable"},
+	{"task-settle-time", "EMULATOR_TASK_SETTLE_TIME", "40s", "how long a RUNNING task without health checks runs before it counts as healthy (ECS waits 40 s): for rolling updates, deployment completion and the circuit breaker"},
 	{"pull-timeout", "EMULATOR_PULL_TIMEOUT", "2m", "how long an image pull may take before the task fails"},
 	{"shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", "30s", "deadline for a clean shutdown"},
 	{"allow-privileged", "EMULATOR_ALLOW_PRIVILEGED", "false", "honour privileged: true in container definitions"},
@@ -92,6 +94,7 @@ func build(get func(string) string) (Config, error) {
 		DockerNetwork:   get("docker-network"),
 		KeepContainers:  p.bool("keep-containers"),
 		StoppedTaskTTL:  p.duration("stopped-task-ttl"),
+		TaskSettleTime:  p.duration("task-settle-time"),
 		PullTimeout:     p.duration("pull-timeout"),
 		ShutdownTimeout: p.duration("shutdown-timeout"),
 		AllowPrivileged: p.bool("allow-privileged"),

@@ -28,7 +28,10 @@ func TestIntegrationCircuitBreakerRollsBack(t *testing.T) {
 	f := newFixture(t)
 	good := f.register("cbgood", f.app("web", "NAME=good"))
 	name := f.createService("cb-rollback", good, 4, withBreaker(true))
-	svc, _ := f.waitService(name, "4 RUNNING tasks", 60*time.Second, runningTasks(4))
+	// Rollback goes to the last COMPLETED deployment: wait for it.
+	svc, _ := f.waitService(name, "4 RUNNING tasks, deployment completed", 60*time.Second, func(s types.Service, ts []types.Task) bool {
+		return runningTasks(4)(s, ts) && s.Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted
+	})
 	goodDeployment := aws.ToString(svc.Deployments[0].Id)
 
 	bad := f.register("cbgood", f.app("web", "EXIT_AFTER=0", "EXIT_CODE=1"))

@@ -422,4 +422,15 @@ func TestIntegrationServiceCrashLoopBacksOff(t *testing.T) {
 			t.Errorf("task %s: stopCode %s", taskID(aws.ToString(task.TaskArn)), task.StopCode)
 		}
 	}
+	// Its tasks run for a second, never the settle time: the deployment
+	// never completes and the service never reports a steady state.
+	svc, _ := f.waitService(name, "a snapshot", time.Second, func(types.Service, []types.Task) bool { return true })
+	for _, msg := range eventMessages(svc) {
+		if strings.Contains(msg, "steady state") || strings.Contains(msg, "deployment completed") {
+			t.Errorf("a crash loop reported %q\n%s", msg, f.serviceState(name))
+		}
+	}
+	if d := svc.Deployments; len(d) != 1 || d[0].RolloutState != types.DeploymentRolloutStateInProgress {
+		t.Errorf("deployments of a crash loop:\n%s", dump(d))
+	}
 }

@@ -102,7 +102,10 @@ func planService(env envelope, primary string, ph phase, tasks []taskInfo) plan 
 	}
 	p.Stops = append(p.Stops, stopOld(env, current, old)...)
 	p.Launch = max(0, min(env.Desired-len(current), env.Max-len(live)))
-	p.Completed = len(current) == env.Desired && allReady(current) && len(live) == len(current)
+	// Completed means what ECS means by steady state: every task counts as
+	// healthy by ECS's rule (a crash loop whose tasks run for a moment
+	// never completes), and no other deployment has tasks left.
+	p.Completed = len(current) == env.Desired && allHealthy(current) && len(live) == len(current)
 	p.Stalled = p.Launch == 0 && len(p.Stops) == 0 && !p.Completed && len(current) < env.Desired && !anyStarting(live)
 	return p
 }
@@ -164,9 +167,9 @@ func orderForStop(tasks []taskInfo) {
 	}
 }
 
-func allReady(tasks []taskInfo) bool {
+func allHealthy(tasks []taskInfo) bool {
 	for _, t := range tasks {
-		if !t.Ready {
+		if !t.Healthy {
 			return false
 		}
 	}

@@ -151,6 +151,9 @@ func TestPlannerScaling(t *testing.T) {
 	}{
 		{"scale out from zero", 3, nil, 3, nil, false},
 		{"steady", 2, []taskInfo{running("a"), running("b")}, 0, nil, true},
+		// Running and passing its (absent) checks, but not yet 40 s old: a
+		// crash loop whose tasks run for a moment must never complete.
+		{"a settling task is not complete", 1, []taskInfo{{ARN: "a", Deployment: "d", Active: true, Running: true, Ready: true}}, 0, nil, false},
 		{"replace a stopped task", 2, []taskInfo{running("a"), {ARN: "b", Deployment: "d", Stopped: true}}, 1, nil, false},
 		{"scale in stops pending first", 1, []taskInfo{running("a"), pending}, 0, []stopAction{{"p", reasonScaling}}, false},
 		{"scale in to zero", 0, []taskInfo{running("a")}, 0, []stopAction{{"a", reasonScaling}}, false},

@@ -29,6 +29,9 @@ type Options struct {
 	// Scope is put on every container (LabelScope); the orphan sweep only
 	// removes containers of its own scope. main uses the network name.
 	Scope string
+	// SettleTime is how long a RUNNING task without health checks runs
+	// before it counts as healthy (default DefaultSettleTime, as ECS).
+	SettleTime time.Duration
 	// Resync is the period of the safety-net full pass (default 5 s).
 	Resync time.Duration
 	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:

@@ -157,11 +157,21 @@ func containersHealthy(t *ecsapi.Task) bool {
 	return true
 }
 
-// settleTime is how long ECS waits after a task without any health check
-// reached RUNNING before counting it towards minimumHealthyPercent (and
-// before it resets the circuit breaker's failure count). A task with health
-// checks (its containers' or a load balancer's) counts once they pass.
-const settleTime = 40 * time.Second
+// DefaultSettleTime is how long ECS waits after a task without any health
+// check reached RUNNING before counting it as healthy: towards
+// minimumHealthyPercent, for a deployment's completion and steady state,
+// and to reset the circuit breaker's failure count (ECS Developer Guide,
+// "Deployment configuration": "the service scheduler will wait for 40
+// seconds after a task reaches a RUNNING state"). A task with health checks
+// (its containers' or a load balancer's) counts once they pass.
+const DefaultSettleTime = 40 * time.Second
+
+func (r *Reconciler) settleTime() time.Duration {
+	if r.opts.SettleTime > 0 {
+		return r.opts.SettleTime
+	}
+	return DefaultSettleTime
+}
 
 // countsAsHealthy says whether a task counts as healthy for the deployment
 // (minimumHealthyPercent, circuit breaker); if not yet, how long until it
@@ -173,7 +183,7 @@ func (r *Reconciler) countsAsHealthy(t *ecsapi.Task, now time.Time) (time.Durati
 	if r.healthChecked(t) {
 		return 0, true
 	}
-	left := deref(t.StartedAt).Add(settleTime).Sub(now)
+	left := deref(t.StartedAt).Add(r.settleTime()).Sub(now)
 	return left, left <= 0
 }
 

@@ -49,6 +49,11 @@ type Options struct {
 	// TaskDNS makes the DNS server the task containers' resolver (on the
 	// task network's gateway, port 53: needs root). Only with Docker.
 	TaskDNS bool
+	// SettleTime overrides the 40 s a RUNNING task without health checks
+	// runs before it counts as healthy; tests default to 3 s, so that
+	// services without checks complete their deployments quickly while a
+	// task that crashes within a second still never counts.
+	SettleTime time.Duration
 	// StoppedTaskTTL overrides the default of one hour.
 	StoppedTaskTTL time.Duration
 	Logger         *slog.Logger
@@ -108,6 +113,10 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	// several test binaries) must not share addresses.
 	n := testCount.Add(1)
 	cfg.ALBAddresses = fmt.Sprintf("127.%d.%d.0/24", 100+os.Getpid()%150, n%250)
+	cfg.TaskSettleTime = 3 * time.Second
+	if opts.SettleTime > 0 {
+		cfg.TaskSettleTime = opts.SettleTime
+	}
 	if opts.StoppedTaskTTL > 0 {
 		cfg.StoppedTaskTTL = opts.StoppedTaskTTL
 	}
