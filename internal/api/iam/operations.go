@@ -14,6 +14,11 @@ func operations() map[string]handler {
 		"TagRole":                op((*Store).TagRole),
 		"UntagRole":              op((*Store).UntagRole),
 		"ListRoleTags":           op((*Store).ListRoleTags),
+		// Permissions boundaries.
+		"PutRolePermissionsBoundary":    op((*Store).PutRolePermissionsBoundary),
+		"DeleteRolePermissionsBoundary": op((*Store).DeleteRolePermissionsBoundary),
+		"PutUserPermissionsBoundary":    op((*Store).PutUserPermissionsBoundary),
+		"DeleteUserPermissionsBoundary": op((*Store).DeleteUserPermissionsBoundary),
 		// Inline role policies.
 		"PutRolePolicy":    op((*Store).PutRolePolicy),
 		"GetRolePolicy":    op((*Store).GetRolePolicy),

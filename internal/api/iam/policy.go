@@ -29,6 +29,7 @@ type managedPolicy struct {
 func (s *Store) policyView(p *managedPolicy) types.Policy {
 	out := clone.Of(p.p)
 	out.AttachmentCount = ptr(int32(s.attachments[*p.p.Arn]))
+	out.PermissionsBoundaryUsageCount = ptr(s.boundaryUses(*p.p.Arn))
 	return out
 }
 
@@ -107,6 +108,7 @@ func (s *Store) GetPolicy(_ context.Context, in *iam.GetPolicyInput) (*iam.GetPo
 	defer s.mu.Unlock()
 	if ap, ok := lookupAWSPolicy(*in.PolicyArn); ok {
 		out := ap.policy(s.attachments[*in.PolicyArn])
+		out.PermissionsBoundaryUsageCount = ptr(s.boundaryUses(*in.PolicyArn))
 		return &iam.GetPolicyOutput{Policy: &out}, nil
 	}
 	p, err := s.localPolicy(*in.PolicyArn)

@@ -43,7 +43,7 @@ func (r *role) view() *types.Role {
 // listed is a role as List* operations show it: without tags and last use.
 func (r *role) listed() types.Role {
 	out := *r.view()
-	out.Tags, out.RoleLastUsed = nil, nil
+	out.Tags, out.RoleLastUsed, out.PermissionsBoundary = nil, nil, nil
 	return out
 }
 
@@ -56,6 +56,7 @@ func (s *Store) CreateRole(_ context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	v.Length(in.Description, "description", 0, 1000)
 	v.Between(in.MaxSessionDuration, "maxSessionDuration", minRoleSession, maxRoleSession)
 	v.tagList(in.Tags)
+	checkBoundaryARN(&v, in.PermissionsBoundary)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -64,10 +65,15 @@ func (s *Store) CreateRole(_ context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	boundary, err := s.boundary(in.PermissionsBoundary)
+	if err != nil {
+		return nil, err
+	}
 	r, err := s.addRole(*in.RoleName, pathOr(in.Path), *in.AssumeRolePolicyDocument, in.Description, in.MaxSessionDuration, in.Tags)
 	if err != nil {
 		return nil, err
 	}
+	r.r.PermissionsBoundary = boundary
 	return &iam.CreateRoleOutput{Role: r.view()}, nil
 }
 

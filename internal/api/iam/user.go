@@ -24,6 +24,7 @@ func (s *Store) CreateUser(_ context.Context, in *iam.CreateUserInput) (*iam.Cre
 	v.name(in.UserName, "userName", 64)
 	v.path(in.Path, "path")
 	v.tagList(in.Tags)
+	checkBoundaryARN(&v, in.PermissionsBoundary)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -36,14 +37,19 @@ func (s *Store) CreateUser(_ context.Context, in *iam.CreateUserInput) (*iam.Cre
 	if _, ok := s.users[key(*in.UserName)]; ok {
 		return nil, errExists("User with name %s already exists.", *in.UserName)
 	}
+	boundary, err := s.boundary(in.PermissionsBoundary)
+	if err != nil {
+		return nil, err
+	}
 	path := pathOr(in.Path)
 	u := &user{u: types.User{
-		Arn:        ptr(s.arn("user", path, *in.UserName)),
-		CreateDate: s.timestamp(),
-		Path:       ptr(path),
-		UserId:     ptr(s.newID(userPrefix)),
-		UserName:   ptr(*in.UserName),
-		Tags:       tags,
+		Arn:                 ptr(s.arn("user", path, *in.UserName)),
+		CreateDate:          s.timestamp(),
+		Path:                ptr(path),
+		UserId:              ptr(s.newID(userPrefix)),
+		UserName:            ptr(*in.UserName),
+		Tags:                tags,
+		PermissionsBoundary: boundary,
 	}, policies: policies{inline: map[string]string{}}}
 	s.users[key(*in.UserName)] = u
 	out := clone.Of(u.u)
@@ -111,7 +117,7 @@ func (s *Store) ListUsers(_ context.Context, in *iam.ListUsersInput) (*iam.ListU
 	for _, u := range s.users {
 		if strings.HasPrefix(*u.u.Path, deref(in.PathPrefix)) {
 			c := clone.Of(u.u)
-			c.Tags = nil
+			c.Tags, c.PermissionsBoundary = nil, nil
 			users = append(users, c)
 		}
 	}

@@ -33,9 +33,6 @@ func roleInput(p map[string]any) (*iam.CreateRoleInput, entityPolicies, error) {
 		return nil, entityPolicies{}, &props.Error{Path: "#", Message: "required key [AssumeRolePolicyDocument] not found"}
 	}
 	in.AssumeRolePolicyDocument = &doc
-	if in.PermissionsBoundary != nil {
-		return nil, entityPolicies{}, &engine.Failure{Message: "PermissionsBoundary is not supported by this emulator's IAM"}
-	}
 	pols, err := entityPoliciesOf(p)
 	return in, pols, err
 }
@@ -102,6 +99,9 @@ func (p *IAMRole) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 			return nil, err
 		}
 	}
+	if err := p.setBoundary(cctx, s, name, old.PermissionsBoundary, in.PermissionsBoundary); err != nil {
+		return nil, err
+	}
 	if err := p.retag(cctx, s, name, iamTags(req, old.Tags), iamTags(req, in.Tags)); err != nil {
 		return nil, err
 	}
@@ -113,6 +113,19 @@ func (p *IAMRole) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 		return nil, err
 	}
 	return roleResult(out.Role), nil
+}
+
+// setBoundary puts or deletes the permissions boundary when it changed.
+func (p *IAMRole) setBoundary(ctx context.Context, s *iamapi.Store, name string, from, to *string) error {
+	var err error
+	switch {
+	case deref(from) == deref(to):
+	case to == nil:
+		_, err = s.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: &name})
+	default:
+		_, err = s.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: &name, PermissionsBoundary: to})
+	}
+	return err
 }
 
 // retag removes the tags that went and sets the rest.

@@ -306,3 +306,44 @@ func TestIAMInstanceProfileUserAndAccessKey(t *testing.T) {
 		t.Errorf("user after delete: %v", err)
 	}
 }
+
+func TestIAMPermissionsBoundary(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, mp := e.create(t, "AWS::IAM::ManagedPolicy", "Boundary", map[string]any{"PolicyDocument": allow("*")})
+	boundaryOf := func(name string) string {
+		out, err := e.iam().GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Role.PermissionsBoundary == nil {
+			return ""
+		}
+		return deref(out.Role.PermissionsBoundary.PermissionsBoundaryArn)
+	}
+	props := map[string]any{"AssumeRolePolicyDocument": trust("ecs.amazonaws.com"), "PermissionsBoundary": mp.PhysicalID}
+	req, res := e.create(t, "AWS::IAM::Role", "Exec", props)
+	if got := boundaryOf(res.PhysicalID); got != mp.PhysicalID {
+		t.Errorf("boundary = %q", got)
+	}
+	next := map[string]any{"AssumeRolePolicyDocument": trust("ecs.amazonaws.com"), "PermissionsBoundary": "arn:aws:iam::aws:policy/PowerUserAccess"}
+	e.update(t, req, next)
+	if got := boundaryOf(res.PhysicalID); got != "arn:aws:iam::aws:policy/PowerUserAccess" {
+		t.Errorf("boundary after update = %q", got)
+	}
+	req.Properties = next
+	e.update(t, req, map[string]any{"AssumeRolePolicyDocument": trust("ecs.amazonaws.com")})
+	if got := boundaryOf(res.PhysicalID); got != "" {
+		t.Errorf("boundary after dropping it = %q", got)
+	}
+	_, err := e.reg["AWS::IAM::Role"].Create(testCtx(t), request("AWS::IAM::Role", "Bad", map[string]any{
+		"AssumeRolePolicyDocument": trust("ecs.amazonaws.com"), "PermissionsBoundary": "arn:aws:iam::000000000000:policy/missing"}))
+	if !isCode(err, "NoSuchEntity") {
+		t.Errorf("a missing boundary: %v", err)
+	}
+	_, u := e.create(t, "AWS::IAM::User", "U", map[string]any{"PermissionsBoundary": mp.PhysicalID})
+	got, _ := e.iam().GetUser(ctx, &iam.GetUserInput{UserName: &u.PhysicalID})
+	if got.User.PermissionsBoundary == nil || deref(got.User.PermissionsBoundary.PermissionsBoundaryArn) != mp.PhysicalID {
+		t.Errorf("user boundary = %+v", got.User.PermissionsBoundary)
+	}
+}

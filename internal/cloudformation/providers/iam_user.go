@@ -11,8 +11,8 @@ import (
 )
 
 // IAMUser is AWS::IAM::User: Ref is the user name, GetAtt Arn. Inline
-// Policies and ManagedPolicyArns come with it; Groups and LoginProfile
-// fail (the emulator's IAM has neither).
+// Policies, ManagedPolicyArns and a PermissionsBoundary come with it;
+// Groups and LoginProfile fail (the emulator's IAM has neither).
 type IAMUser struct{ api *iamapi.API }
 
 // NewIAMUser returns the AWS::IAM::User provider.
@@ -28,9 +28,6 @@ func userInput(p map[string]any) (*iam.CreateUserInput, entityPolicies, error) {
 	}
 	if p["LoginProfile"] != nil {
 		return nil, entityPolicies{}, &engine.Failure{Message: "LoginProfile (console passwords) is not supported by this emulator's IAM"}
-	}
-	if in.PermissionsBoundary != nil {
-		return nil, entityPolicies{}, &engine.Failure{Message: "PermissionsBoundary is not supported by this emulator's IAM"}
 	}
 	pols, err := entityPoliciesOf(p)
 	return in, pols, err
@@ -74,6 +71,16 @@ func (p *IAMUser) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 		return nil, &engine.Failure{Message: "Changing the Tags of an IAM user is not supported by this emulator"}
 	}
 	s, cctx := p.api.Store(req.Account), callCtx(ctx, req)
+	switch b := in.PermissionsBoundary; {
+	case deref(b) == deref(old.PermissionsBoundary):
+	case b == nil:
+		_, err = s.DeleteUserPermissionsBoundary(cctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: &req.PhysicalID})
+	default:
+		_, err = s.PutUserPermissionsBoundary(cctx, &iam.PutUserPermissionsBoundaryInput{UserName: &req.PhysicalID, PermissionsBoundary: b})
+	}
+	if err != nil {
+		return nil, err
+	}
 	if err := userEntity(s, req.PhysicalID).apply(cctx, oldPols, pols); err != nil {
 		return nil, err
 	}
