@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/cloudformation/props"
 )
 
@@ -81,6 +82,23 @@ var decoders = map[string]func(map[string]any) error{
 		}
 		return err
 	},
+
+	"AWS::EC2::VPC":                  func(p map[string]any) error { _, err := decodeVPC(p); return err },
+	"AWS::EC2::Subnet":               func(p map[string]any) error { _, err := decodeSubnet(p); return err },
+	"AWS::EC2::SecurityGroup":        func(p map[string]any) error { _, err := decodeSG(p); return err },
+	"AWS::EC2::SecurityGroupIngress": func(p map[string]any) error { _, _, _, err := NewSecurityGroupIngress(nil).decode(p); return err },
+	"AWS::EC2::SecurityGroupEgress":  func(p map[string]any) error { _, _, _, err := NewSecurityGroupEgress(nil).decode(p); return err },
+	"AWS::EC2::InternetGateway":      func(p map[string]any) error { _, err := decodeTagsOnly(p); return err },
+	"AWS::EC2::VPCGatewayAttachment": func(p map[string]any) error { _, err := decodeAttachment(p); return err },
+	"AWS::EC2::RouteTable":           func(p map[string]any) error { _, err := decodeRouteTable(p); return err },
+	"AWS::EC2::Route":                func(p map[string]any) error { _, err := routeInput(p); return err },
+	"AWS::EC2::SubnetRouteTableAssociation": func(p map[string]any) error {
+		_, err := decodeAssociation(p)
+		return err
+	},
+	"AWS::EC2::EIP":                func(p map[string]any) error { _, err := decodeEIP(p); return err },
+	"AWS::EC2::NatGateway":         func(p map[string]any) error { _, err := natInput(&engine.Request{Properties: p}); return err },
+	"Custom::VpcRestrictDefaultSG": func(p map[string]any) error { _, err := decodeRestrict(p); return err },
 }
 
 func TestDecodersCoverRegistry(t *testing.T) {

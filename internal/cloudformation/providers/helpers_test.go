@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
@@ -39,6 +40,7 @@ func newEnv(t *testing.T) *env {
 		Logs:     logsapi.New(logsapi.Options{Account: testAccount}),
 		SSM:      ssmapi.New(ssmapi.Options{Account: testAccount}),
 		S3:       s3api.New(s3api.Options{Account: testAccount}),
+		EC2:      ec2api.New(ec2api.Options{Account: testAccount, Logger: quiet}),
 	}
 	reg := engine.Registry{}
 	Register(reg, apis)
@@ -59,6 +61,10 @@ func setPoll(p engine.Provider, d time.Duration) {
 		v.Poll = d
 	case *CloudMapInstance:
 		v.Poll = d
+	case interface {
+		SetWaits(poll, dependency time.Duration)
+	}:
+		v.SetWaits(d, 50*d)
 	}
 }
 

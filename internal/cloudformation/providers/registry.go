@@ -6,6 +6,7 @@
 package providers
 
 import (
+	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/api/elbv2"
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
@@ -25,6 +26,7 @@ type APIs struct {
 	Logs     *logsapi.API
 	SSM      *ssmapi.API
 	S3       *s3api.API
+	EC2      *ec2api.API
 }
 
 // Register adds a provider for every resource type of this package whose
@@ -74,5 +76,8 @@ func Register(r engine.Registry, apis APIs) {
 	r["AWS::KMS::Alias"] = NewKMSAlias(recs)
 	r["AWS::Lambda::Function"] = NewLambdaFunction(recs)
 	r["AWS::Lambda::Permission"] = NewLambdaPermission(recs)
+	if apis.EC2 != nil {
+		registerEC2(r, apis.EC2)
+	}
 	r["AWS::CDK::Metadata"] = CDKMetadata{}
 }
