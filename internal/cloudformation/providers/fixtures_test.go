@@ -50,6 +50,10 @@ var decoders = map[string]func(map[string]any) error{
 		_, _, err := logGroupOf(request("AWS::Logs::LogGroup", "G", p), p)
 		return err
 	},
+	"AWS::Logs::LogStream": func(p map[string]any) error {
+		_, err := logStreamInput(request("AWS::Logs::LogStream", "S", p))
+		return err
+	},
 	"AWS::SSM::Parameter": func(p map[string]any) error {
 		_, _, err := parameterInput(request("AWS::SSM::Parameter", "P", p), p)
 		return err

@@ -72,3 +72,37 @@ func TestLogGroupLifecycle(t *testing.T) {
 		t.Errorf("a failed create left %+v", g)
 	}
 }
+
+func TestLogStream(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, g := e.create(t, "AWS::Logs::LogGroup", "G", map[string]any{"LogGroupName": "/app"})
+	req, res := e.create(t, "AWS::Logs::LogStream", "Stream", map[string]any{"LogGroupName": g.PhysicalID})
+	if !strings.HasPrefix(res.PhysicalID, "TutorialStack-Stream-") {
+		t.Errorf("stream name %q", res.PhysicalID)
+	}
+	s := e.apis.Logs.StoreFor(testAccount, testRegion)
+	out, err := s.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: ptr("/app")})
+	if err != nil || len(out.LogStreams) != 1 || deref(out.LogStreams[0].LogStreamName) != res.PhysicalID {
+		t.Fatalf("streams = %+v, %v", out, err)
+	}
+	if !e.reg["AWS::Logs::LogStream"].Replaces(req.Properties, map[string]any{"LogGroupName": "/other"}) {
+		t.Error("a new group does not replace the stream")
+	}
+	e.deleteTwice(t, req)
+	if out, _ = s.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: ptr("/app")}); len(out.LogStreams) != 0 {
+		t.Errorf("streams after delete = %+v", out.LogStreams)
+	}
+	for _, tc := range []struct {
+		props map[string]any
+		want  string
+	}{
+		{map[string]any{"LogStreamName": "s"}, "required key [LogGroupName] not found"},
+		{map[string]any{"LogGroupName": "/missing"}, "The specified log group does not exist."},
+	} {
+		_, err := e.reg["AWS::Logs::LogStream"].Create(testCtx(t), request("AWS::Logs::LogStream", "S", tc.props))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.props, err, tc.want)
+		}
+	}
+}

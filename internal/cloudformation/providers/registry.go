@@ -62,6 +62,7 @@ func Register(r engine.Registry, apis APIs) {
 	}
 	if apis.Logs != nil {
 		r["AWS::Logs::LogGroup"] = NewLogGroup(apis.Logs)
+		r["AWS::Logs::LogStream"] = NewLogStream(apis.Logs)
 	}
 	if apis.SSM != nil {
 		r["AWS::SSM::Parameter"] = NewSSMParameter(apis.SSM)
