@@ -52,6 +52,7 @@ type Reconciler struct {
 	hooks         []Hook
 	healthSources []HealthSource
 	oom           oomWitness
+	batches       batchPacer
 	// taskDNS are the resolvers of task containers (the emulator's DNS
 	// server on the task network), empty for the engine's default.
 	taskDNS []string

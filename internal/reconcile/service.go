@@ -53,7 +53,15 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 		if wait := svc.NextLaunchAt.Sub(now); wait > 0 {
 			return earliest(requeue, wait)
 		}
-		if _, err := store.LaunchServiceTasks(arn, deref(prim.Id), p.Launch); err != nil {
+		if wait := r.batches.wait(arn, now); wait > 0 {
+			return earliest(requeue, wait)
+		}
+		n := min(p.Launch, launchBatch)
+		r.batches.launched(arn, n, now)
+		if p.Launch > n {
+			requeue = earliest(requeue, launchBatchPause)
+		}
+		if _, err := store.LaunchServiceTasks(arn, deref(prim.Id), n); err != nil {
 			r.log.Warn("launching service tasks failed", "service", deref(svc.ServiceName), "err", err)
 		}
 	}

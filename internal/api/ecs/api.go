@@ -30,7 +30,10 @@ type Options struct {
 	// Network checks awsvpc subnets and security groups against EC2; nil
 	// accepts any IDs.
 	Network NetworkLookup
-	Logger  *slog.Logger
+	// Quotas override ECS's default service quotas (zero fields keep
+	// the defaults); tests lower them to reach them quickly.
+	Quotas Quotas
+	Logger *slog.Logger
 }
 
 // API serves ECS operations. It is safe for concurrent use.
@@ -90,6 +93,7 @@ func (a *API) Store(region string) *Store {
 		s = newStore(region, a.opts.Account, a.opts.Now, a.opts.IDs, a.opts.OnChange)
 		s.targetGroups = a.opts.TargetGroups
 		s.network = a.opts.Network
+		s.quotas = a.opts.Quotas.withDefaults()
 		a.regions[region] = s
 	}
 	return s

@@ -22,6 +22,9 @@ func isBuiltinCapacityProvider(name string) bool {
 
 // validCapacityProviders checks names and a strategy against ECS's rules.
 func validCapacityProviders(names []string, strategy []types.CapacityProviderStrategyItem) error {
+	if len(names) > maxCapacityProvidersPerClst {
+		return errInvalidParameter("A cluster can have at most %d capacity providers.", maxCapacityProvidersPerClst)
+	}
 	for _, n := range names {
 		if !isBuiltinCapacityProvider(nameFromRef(n, "capacity-provider")) {
 			return errInvalidParameter("The specified capacity provider '%s' is not in an ACTIVE state. Specify a valid capacity provider and try again.", n)

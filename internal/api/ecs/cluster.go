@@ -64,6 +64,9 @@ func (s *Store) CreateCluster(_ context.Context, in *ecs.CreateClusterInput) (*e
 		// CreateCluster is idempotent on the name: the existing cluster.
 		return &ecs.CreateClusterOutput{Cluster: s.clusterView(c, allClusterFields)}, nil
 	}
+	if err := s.checkClusterQuota(); err != nil {
+		return nil, err
+	}
 	c := &types.Cluster{
 		ClusterArn:                      ptr(clusterARN(s.region, s.account, name)),
 		ClusterName:                     ptr(name),

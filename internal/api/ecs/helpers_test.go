@@ -54,7 +54,14 @@ func start(t testing.TB) (*emulatortest.Emulator, *ecs.Client) {
 // is still IN_PROGRESS).
 func startStatic(t testing.TB) *ecs.Client {
 	t.Helper()
-	api := ecsapi.New(ecsapi.Options{Account: account, Logger: quietLogger()})
+	return startStaticWith(t, ecsapi.Options{})
+}
+
+// startStaticWith is startStatic with options (quotas, lookups) set.
+func startStaticWith(t testing.TB, opts ecsapi.Options) *ecs.Client {
+	t.Helper()
+	opts.Account, opts.Logger = account, quietLogger()
+	api := ecsapi.New(opts)
 	srv := httptest.NewServer(server.New(server.Options{Services: []server.Service{{Spec: ecsapi.Spec, JSON: api}}, Region: region, AccountID: account, Version: "test", Logger: quietLogger()}).Handler())
 	t.Cleanup(srv.Close)
 	return recorded((&emulatortest.Emulator{URL: srv.URL}).ECS())

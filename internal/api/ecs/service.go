@@ -26,6 +26,9 @@ func (s *Store) CreateService(_ context.Context, in *ecs.CreateServiceInput) (*e
 		}
 		return nil, errInvalidParameter("Creation of service was not idempotent.")
 	}
+	if err := s.checkServiceQuota(cluster); err != nil {
+		return nil, err
+	}
 	svc, err := s.newService(cluster, arn, in)
 	if err != nil {
 		return nil, err
@@ -52,8 +55,8 @@ func validateCreateService(in *ecs.CreateServiceInput) error {
 	if in.SchedulingStrategy != types.SchedulingStrategyDaemon && in.DesiredCount == nil {
 		return errInvalidParameter("The desired count must be specified for a service with the REPLICA scheduling strategy.")
 	}
-	if in.DesiredCount != nil && *in.DesiredCount < 0 {
-		return errInvalidParameter("desiredCount must be greater than or equal to 0.")
+	if err := validDesiredCount(in.DesiredCount); err != nil {
+		return err
 	}
 	if err := validGracePeriod(in.HealthCheckGracePeriodSeconds); err != nil {
 		return err
@@ -81,13 +84,24 @@ func validDeploymentConfiguration(dc *types.DeploymentConfiguration) error {
 	if dc.MinimumHealthyPercent != nil && (*dc.MinimumHealthyPercent < 0 || *dc.MinimumHealthyPercent > 100) {
 		return errInvalidParameter("minimumHealthyPercent must be between 0 and 100.")
 	}
-	if dc.MaximumPercent != nil && *dc.MaximumPercent < 0 {
-		return errInvalidParameter("maximumPercent must be greater than or equal to 0.")
+	// Below 100 % a service could never run its desired count: the
+	// scheduler would wait forever with no reason to show.
+	if dc.MaximumPercent != nil && *dc.MaximumPercent < 100 {
+		return errInvalidParameter("maximumPercent must be greater than or equal to 100.")
 	}
 	if dc.MinimumHealthyPercent != nil && dc.MaximumPercent != nil && *dc.MaximumPercent < *dc.MinimumHealthyPercent {
 		return errInvalidParameter("maximumPercent must be greater than or equal to minimumHealthyPercent.")
 	}
 	return validEnum(dc.Strategy, "deploymentConfiguration.strategy")
+}
+
+// validDaemonDeployment applies the DAEMON strategy's bound on
+// maximumPercent, with ECS's message.
+func validDaemonDeployment(strategy types.SchedulingStrategy, dc *types.DeploymentConfiguration) error {
+	if strategy == types.SchedulingStrategyDaemon && dc != nil && deref(dc.MaximumPercent) > 100 {
+		return errInvalidParameter("The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again")
+	}
+	return nil
 }
 
 // newService builds a service with ECS's defaults (spec §3.2.3) and its
@@ -113,6 +127,9 @@ func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateSer
 	}
 	if strategy == types.SchedulingStrategyDaemon && lt == types.LaunchTypeFargate {
 		return nil, errInvalidParameter("The daemon scheduling strategy does not support the FARGATE launch type.")
+	}
+	if err := validDaemonDeployment(strategy, in.DeploymentConfiguration); err != nil {
+		return nil, err
 	}
 	svc := &Service{ClientToken: deref(in.ClientToken)}
 	svc.Service = types.Service{
@@ -257,8 +274,8 @@ func (s *Store) findService(cluster *types.Cluster, ref string) (*Service, strin
 }
 
 func (s *Store) UpdateService(_ context.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
-	if in.DesiredCount != nil && *in.DesiredCount < 0 {
-		return nil, errInvalidParameter("desiredCount must be greater than or equal to 0.")
+	if err := validDesiredCount(in.DesiredCount); err != nil {
+		return nil, err
 	}
 	if err := validGracePeriod(in.HealthCheckGracePeriodSeconds); err != nil {
 		return nil, err

@@ -77,6 +77,7 @@ type Store struct {
 	onChange        func(Change)
 	targetGroups    TargetGroupLookup
 	network         NetworkLookup
+	quotas          Quotas
 
 	mu        sync.Mutex
 	pending   []Change

@@ -20,6 +20,9 @@ func validateTaskDefinition(in *ecs.RegisterTaskDefinitionInput) error {
 	if len(in.ContainerDefinitions) == 0 {
 		return errClient("Container list cannot be empty.")
 	}
+	if len(in.ContainerDefinitions) > maxContainersPerTaskDef {
+		return errClient("Too many containers: a task definition can have at most %d container definitions.", maxContainersPerTaskDef)
+	}
 	if err := validEnum(in.NetworkMode, "networkMode"); err != nil {
 		return err
 	}
