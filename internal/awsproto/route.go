@@ -195,3 +195,33 @@ func (rt *Router) RESTRoute(r *http.Request, spec ServiceSpec, defaultRegion str
 	}
 	return route
 }
+
+// Sniff guesses a request's protocol from its headers alone, before the
+// body is read, so that a body that cannot be read (too large) is refused
+// in the protocol the client speaks: JSON for an X-Amz-Target or a JSON
+// content type, the protocol of the signing service when it is served,
+// else awsQuery.
+func (rt *Router) Sniff(r *http.Request) Protocol {
+	if r.Header.Get("X-Amz-Target") != "" || IsJSONContentType(r.Header.Get("Content-Type")) {
+		return ProtocolJSON
+	}
+	if spec, ok := rt.bySigning[credentialScope(r).service]; ok && spec.Protocol != ProtocolREST {
+		return spec.Protocol
+	}
+	return ProtocolQuery
+}
+
+// IsJSONContentType reports whether a content type is one the awsJson
+// protocols accept: application/x-amz-json-1.0 or -1.1 (what the SDKs
+// send) or plain application/json.
+func IsJSONContentType(contentType string) bool {
+	media, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	switch media {
+	case "application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json":
+		return true
+	}
+	return false
+}

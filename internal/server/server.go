@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -20,9 +19,6 @@ import (
 	"github.com/localaws/ecsemu/internal/reqctx"
 	"github.com/localaws/ecsemu/internal/runtime"
 )
-
-// maxBody bounds request bodies; ECS requests are far smaller.
-const maxBody = 16 << 20
 
 // Options wires the server.
 type Options struct {
@@ -65,14 +61,18 @@ func (s *Server) aws(w http.ResponseWriter, r *http.Request) {
 		s.serveREST(w, r, spec, requestID, start)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
-		awsproto.WriteJSONError(w, requestID, &awsproto.SerializationError{Message: "request body unreadable or larger than 16 MiB"}, awsproto.LowerFirst, nil)
+	body, ok := s.readBody(w, r, requestID)
+	if !ok {
+		s.logRequest(r, awsproto.Route{}, requestID, http.StatusRequestEntityTooLarge, start, nil)
 		return
 	}
 	route, err := s.services.router.Classify(r, body, s.opts.Region)
 	if err != nil {
 		awsproto.WriteJSONError(w, requestID, missingTarget(), awsproto.LowerFirst, nil)
+		s.logRequest(r, route, requestID, http.StatusBadRequest, start, nil)
+		return
+	}
+	if !checkJSONCall(w, r, route, requestID) {
 		s.logRequest(r, route, requestID, http.StatusBadRequest, start, nil)
 		return
 	}
