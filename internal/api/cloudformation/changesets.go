@@ -89,7 +89,7 @@ func (a *API) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChan
 	if kind == "CREATE" && st.find(stackName) == nil {
 		s.created = a.now()
 		st.add(s)
-		s.events = append(s.events, sink{a: a, st: st, s: s}.stackEvent("REVIEW_IN_PROGRESS"))
+		s.record(sink{a: a, st: st, s: s}.stackEvent("REVIEW_IN_PROGRESS"))
 		s.events[len(s.events)-1].ResourceStatusReason = ptr("User Initiated")
 	}
 	st.changeSets[cs.id] = cs

@@ -36,7 +36,7 @@ func (k sink) Event(e engine.Event) {
 	}
 	k.st.mu.Lock()
 	defer k.st.mu.Unlock()
-	k.s.events = append(k.s.events, ev)
+	k.s.record(ev)
 }
 
 func (k sink) Status(status, reason string) {

@@ -222,7 +222,7 @@ func (a *API) ContinueUpdateRollback(ctx context.Context, in *cloudformation.Con
 	k := sink{a: a, st: st, s: s}
 	for _, status := range []string{"UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE"} {
 		s.status, s.reason = status, ""
-		s.events = append(s.events, k.stackEvent(status))
+		s.record(k.stackEvent(status))
 	}
 	return &cloudformation.ContinueUpdateRollbackOutput{}, nil
 }
