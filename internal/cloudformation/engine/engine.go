@@ -256,13 +256,21 @@ func (r *run) event(rec *Resource, status, reason string) {
 // stackStatus moves the stack to status, with its event.
 func (r *run) stackStatus(status, reason string) {
 	r.op.Sink.Status(status, reason)
+	r.stackEvent(status, reason)
+}
+
+// stackEvent records an event of the stack itself.
+func (r *run) stackEvent(status, reason string) {
 	r.op.Sink.Event(Event{LogicalID: r.op.Stack.Name, PhysicalID: r.op.Stack.ID, Type: "AWS::CloudFormation::Stack",
 		Status: status, Reason: reason, Time: r.e.now()})
 }
 
-// finish records the end state of the run.
+// finish records the end state of the run. The final status is set by
+// Finish alone, together with the outputs and the deployed state: a
+// client that sees CREATE_COMPLETE (the CDK CLI, the waiters) must also
+// see the stack's outputs and a finished change set.
 func (r *run) finish(cfg *Config, conds map[string]bool, outputs []Output, status, reason string) {
-	r.stackStatus(status, reason)
+	r.stackEvent(status, reason)
 	if cfg == nil {
 		r.op.Sink.Finish(nil, status, reason)
 		return

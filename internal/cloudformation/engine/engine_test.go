@@ -20,7 +20,18 @@ func create(t *testing.T, e *Engine, cfg *Config, onFailure string, timeout time
 	t.Helper()
 	s := newSink()
 	e.Run(context.Background(), Operation{Kind: KindCreate, Stack: testStack, Next: cfg, Sink: s, OnFailure: onFailure, Timeout: timeout})
+	finalWithFinish(t, s)
 	return s
+}
+
+// finalWithFinish checks that the final status came with Finish, not
+// before it: a client that sees CREATE_COMPLETE must also see the outputs
+// and the deployed state that Finish brings.
+func finalWithFinish(t *testing.T, s *memSink) {
+	t.Helper()
+	if s.early != "" {
+		t.Errorf("the final status %s was set before Finish", s.early)
+	}
 }
 
 func TestCreateOrderParallelismOutputs(t *testing.T) {
@@ -180,6 +191,7 @@ func update(t *testing.T, e *Engine, cur *Deployed, next *Config) *memSink {
 	t.Helper()
 	s := newSink()
 	e.Run(context.Background(), Operation{Kind: KindUpdate, Stack: testStack, Current: cur, Next: next, Sink: s})
+	finalWithFinish(t, s)
 	return s
 }
 

@@ -122,6 +122,7 @@ type memSink struct {
 	inUse     error
 	final     *Deployed
 	done      bool
+	early     string // a final status that Status set before Finish came
 }
 
 func newSink() *memSink {
@@ -158,6 +159,9 @@ func (m *memSink) ClaimExports(e map[string]string) error {
 func (m *memSink) ExportsInUse() error { return m.inUse }
 func (m *memSink) Finish(d *Deployed, s, r string) {
 	m.mu.Lock()
+	if m.status == s {
+		m.early = s
+	}
 	m.final, m.status, m.reason, m.done = d, s, r, true
 	m.mu.Unlock()
 }
