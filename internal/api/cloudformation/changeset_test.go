@@ -2,6 +2,7 @@ package cloudformation_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,15 @@ func TestChangeSetFlow(t *testing.T) {
 	if httpStatus(err) != 404 {
 		t.Errorf("ChangeSetNotFound status %d", httpStatus(err))
 	}
+	// Deleting it again, by name, succeeds (the CLI does so before every
+	// deploy of an existing stack); on a stack that does not exist it fails.
+	if _, err := c.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String("cs"), ChangeSetName: aws.String("cdk-deploy-change-set")}); err != nil {
+		t.Errorf("DeleteChangeSet of a change set already gone: %v", err)
+	}
+	_, err = c.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String("nope"), ChangeSetName: aws.String("cdk-deploy-change-set")})
+	apiError(t, err, "ValidationError", "Stack [nope] does not exist")
+	_, err = c.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(strings.Replace(aws.ToString(out.Id), "cdk-deploy", "other", 1))})
+	apiError(t, err, "ChangeSetNotFound", "")
 	same, err := c.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("cs"), ChangeSetName: aws.String("cdk-deploy-change-set"),
 		ChangeSetType: types.ChangeSetTypeUpdate, TemplateBody: aws.String(csTemplate)})
 	if err != nil {

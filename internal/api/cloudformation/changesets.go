@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -218,7 +219,19 @@ func (a *API) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChan
 	st := a.store(ctx)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	cs, err := st.findChangeSet(deref(in.ChangeSetName), deref(in.StackName))
+	name, stackName := deref(in.ChangeSetName), deref(in.StackName)
+	cs, err := st.findChangeSet(name, stackName)
+	var missing *types.ChangeSetNotFoundException
+	if errors.As(err, &missing) && !isARN(name) {
+		// A change set named on a stack that has none of that name is
+		// already gone: AWS answers 200, and the CDK CLI relies on it
+		// before every deploy of an existing stack ("Removing existing
+		// change set with name cdk-deploy-change-set if it exists").
+		if _, err := st.findLive(stackName); err != nil {
+			return nil, errValidation("Stack [%s] does not exist", stackName)
+		}
+		return &cloudformation.DeleteChangeSetOutput{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
