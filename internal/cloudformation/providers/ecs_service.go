@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/smithy-go"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/cloudformation/props"
@@ -60,7 +61,7 @@ func (p *ECSService) Create(ctx context.Context, req *engine.Request) (*engine.R
 		return nil, err
 	}
 	arn := deref(out.Service.ServiceArn)
-	if err := p.waitStable(ctx, req, arn); err != nil {
+	if err := p.waitStable(ctx, req, arn, deref(out.Service.CurrentServiceDeployment)); err != nil {
 		return nil, err
 	}
 	return serviceResult(out.Service), nil
@@ -101,11 +102,21 @@ func (p *ECSService) Update(ctx context.Context, req *engine.Request) (*engine.R
 	if anyChanged(old, nw, "PlacementStrategies") {
 		upd.PlacementStrategy = nonNil(in.PlacementStrategy)
 	}
+	before, err := p.describe(callCtx(ctx, req), req.Region, req.PhysicalID)
+	if err != nil {
+		return nil, err
+	}
 	out, err := p.api.Store(req.Region).UpdateService(callCtx(ctx, req), upd)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.waitStable(ctx, req, req.PhysicalID); err != nil {
+	// Only a deployment this update started is watched: one that an
+	// earlier update left (rolled back, say) is not this update's failure.
+	started := deref(out.Service.CurrentServiceDeployment)
+	if before != nil && deref(before.CurrentServiceDeployment) == started {
+		started = ""
+	}
+	if err := p.waitStable(ctx, req, req.PhysicalID, started); err != nil {
 		return nil, err
 	}
 	return serviceResult(out.Service), nil
@@ -170,8 +181,11 @@ func (p *ECSService) describe(ctx context.Context, region, arn string) (*types.S
 
 // waitStable polls until the service is stable as CloudFormation means it
 // (one deployment, its rollout COMPLETED, runningCount == desiredCount),
-// failing when the circuit breaker marks a deployment FAILED.
-func (p *ECSService) waitStable(ctx context.Context, req *engine.Request, arn string) error {
+// failing when the circuit breaker marks a deployment FAILED or has
+// stopped or rolled back the service deployment this operation started
+// (deployment, "" if none): with rollback the failed deployment can be
+// gone, and the service stable again on the old one, between two looks.
+func (p *ECSService) waitStable(ctx context.Context, req *engine.Request, arn, deployment string) error {
 	cctx := callCtx(ctx, req)
 	for {
 		svc, err := p.describe(cctx, req.Region, arn)
@@ -180,6 +194,9 @@ func (p *ECSService) waitStable(ctx context.Context, req *engine.Request, arn st
 		}
 		if svc == nil || deref(svc.Status) != "ACTIVE" {
 			return errors.New("Service " + arn + " is no longer ACTIVE")
+		}
+		if err := p.deploymentFailed(cctx, req.Region, deployment); err != nil {
+			return err
 		}
 		done, err := stable(svc)
 		if done || err != nil {
@@ -191,10 +208,31 @@ func (p *ECSService) waitStable(ctx context.Context, req *engine.Request, arn st
 	}
 }
 
+// errCircuitBreaker is how CloudFormation's ECS handler reports a
+// deployment the circuit breaker failed.
+var errCircuitBreaker = &smithy.GenericAPIError{Code: "GeneralServiceException", Fault: smithy.FaultServer,
+	Message: "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'."}
+
+// deploymentFailed is errCircuitBreaker once the circuit breaker has
+// been triggered for the service deployment (stopped, or rolled back).
+func (p *ECSService) deploymentFailed(ctx context.Context, region, deployment string) error {
+	if deployment == "" {
+		return nil
+	}
+	out, err := p.api.Store(region).DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{deployment}})
+	if err != nil || len(out.ServiceDeployments) == 0 {
+		return err
+	}
+	if cb := out.ServiceDeployments[0].DeploymentCircuitBreaker; cb != nil && cb.Status == types.ServiceDeploymentRollbackMonitorsStatusTriggered {
+		return errCircuitBreaker
+	}
+	return nil
+}
+
 func stable(svc *types.Service) (bool, error) {
 	for _, d := range svc.Deployments {
 		if d.RolloutState == types.DeploymentRolloutStateFailed {
-			return false, errors.New(deref(d.RolloutStateReason))
+			return false, errCircuitBreaker
 		}
 	}
 	if len(svc.Deployments) != 1 {

@@ -2,12 +2,15 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/smithy-go"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 )
 
@@ -171,17 +174,73 @@ func TestECSServiceStableUpdateDelete(t *testing.T) {
 	}
 }
 
+// breakerMessage is CloudFormation's ECS handler's message for a
+// deployment the circuit breaker failed.
+const breakerMessage = "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'."
+
 func TestECSServiceCircuitBreakerFails(t *testing.T) {
 	e := newEnv(t)
-	const reason = "ECS deployment circuit breaker: tasks failed to start."
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go fakeReconciler(ctx, e.apis.ECS.Store(testRegion), reason)
+	go fakeReconciler(ctx, e.apis.ECS.Store(testRegion), "ECS deployment circuit breaker: tasks failed to start.")
 	_, cl := e.create(t, "AWS::ECS::Cluster", "Cluster", map[string]any{})
 	_, td := e.create(t, "AWS::ECS::TaskDefinition", "TD", taskDefProps("nginx:1"))
 	_, err := e.reg["AWS::ECS::Service"].Create(testCtx(t), request("AWS::ECS::Service", "S", serviceProps(cl.PhysicalID, td.PhysicalID, 1)))
-	if err == nil || err.Error() != reason {
-		t.Fatalf("Create = %v, want %q", err, reason)
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorMessage() != breakerMessage {
+		t.Fatalf("Create = %v, want %q", err, breakerMessage)
+	}
+}
+
+// rollbackReconciler completes every deployment except those of the
+// broken task definition, which the circuit breaker fails and rolls back
+// at once: the failed deployment is gone before anyone can see it FAILED,
+// as when the rollback ends between two looks of the provider.
+func rollbackReconciler(ctx context.Context, s *ecsapi.Store, broken *atomic.Value) {
+	for ctx.Err() == nil {
+		for _, arn := range s.ServiceARNs() {
+			s.MutateService(arn, func(svc *ecsapi.Service) {
+				d := svc.Deployments[0]
+				if b, _ := broken.Load().(string); deref(d.TaskDefinition) == b && d.RolloutState == types.DeploymentRolloutStateInProgress {
+					ecsapi.TripCircuitBreaker(svc, time.Now())
+				}
+				ecsapi.CompletePrimary(svc, time.Now())
+				svc.RunningCount = svc.DesiredCount
+			})
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestECSServiceUpdateRolledBackFails(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var broken atomic.Value
+	go rollbackReconciler(ctx, e.apis.ECS.Store(testRegion), &broken)
+	_, cl := e.create(t, "AWS::ECS::Cluster", "Cluster", map[string]any{})
+	_, td := e.create(t, "AWS::ECS::TaskDefinition", "TD", taskDefProps("nginx:1"))
+	_, td2 := e.create(t, "AWS::ECS::TaskDefinition", "TD", taskDefProps("nginx:2"))
+	broken.Store(td2.PhysicalID)
+	// DesiredCount 0, as in TestECSServiceStableUpdateDelete.
+	req, _ := e.create(t, "AWS::ECS::Service", "S", serviceProps(cl.PhysicalID, td.PhysicalID, 0))
+	next := *req
+	next.PreviousProperties, next.Properties = req.Properties, serviceProps(cl.PhysicalID, td2.PhysicalID, 0)
+	_, err := e.reg["AWS::ECS::Service"].Update(testCtx(t), &next)
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorMessage() != breakerMessage {
+		t.Fatalf("Update = %v, want %q", err, breakerMessage)
+	}
+	out, _ := e.apis.ECS.Store(testRegion).DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cl.PhysicalID, Services: []string{req.PhysicalID}})
+	if got := deref(out.Services[0].TaskDefinition); got != td.PhysicalID {
+		t.Errorf("task definition after the rollback %s, want %s", got, td.PhysicalID)
+	}
+	// An update that starts no deployment (the rollback's own properties,
+	// as CloudFormation's update rollback sends them) is not failed by the
+	// earlier rollback.
+	next.PreviousProperties, next.Properties = next.Properties, req.Properties
+	if _, err := e.reg["AWS::ECS::Service"].Update(testCtx(t), &next); err != nil {
+		t.Errorf("update back to the rolled-back-to properties: %v", err)
 	}
 }
 
