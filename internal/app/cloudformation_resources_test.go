@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"os"
@@ -361,5 +362,87 @@ func TestCDKBootstrapTemplateDeploys(t *testing.T) {
 				t.Errorf("version parameter after delete: %v", err)
 			}
 		})
+	}
+}
+
+// TestCDKNewVPCTemplateDeploys creates the CDK tutorial's new-VPC stack
+// as synthesized, but for its two ECS services (they need Docker and the
+// example's images: e2e/cdk.sh runs those), and deletes it. It covers what
+// a stock `new ec2.Vpc()` adds beside the network: the Lambda function
+// record and role behind Custom::VpcRestrictDefaultSG.
+func TestCDKNewVPCTemplateDeploys(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("..", "cloudformation", "testdata", "cdk", "tutorial-new-vpc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	resources := tmpl["Resources"].(map[string]any)
+	for id, r := range resources {
+		if r.(map[string]any)["Type"] == "AWS::ECS::Service" {
+			delete(resources, id)
+		}
+	}
+	delete(tmpl, "Outputs") // they name the services
+	for _, r := range resources {
+		if deps, ok := r.(map[string]any)["DependsOn"].([]any); ok {
+			var kept []any
+			for _, d := range deps {
+				if _, ok := resources[d.(string)]; ok {
+					kept = append(kept, d)
+				}
+			}
+			r.(map[string]any)["DependsOn"] = kept
+		}
+	}
+	trimmed, _ := json.Marshal(tmpl)
+
+	e := emulatortest.Start(t, emulatortest.Options{})
+	ctx := context.Background()
+	c := clientsOf(e, "us-east-1")
+	const stack = "TutorialStack"
+	if _, err := c.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(trimmed)),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}}); err != nil {
+		t.Fatalf("CreateStack: %v", err)
+	}
+	st := waitStack(t, c.cfn, stack)
+	if st.StackStatus != cfntypes.StackStatusCreateComplete {
+		t.Fatalf("stack %s: %s", st.StackStatus, failureReasons(c.cfn, stack))
+	}
+	ids := physicalIDs(t, c.cfn, stack)
+	fn := ids["CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E"]
+	if !strings.HasPrefix(fn, "TutorialStack-CustomVpcRestrictDefaultSG") || len(fn) > 64 {
+		t.Errorf("provider function %q", fn)
+	}
+	role := ids["CustomVpcRestrictDefaultSGCustomResourceProviderRole26592FE0"]
+	attached, err := c.iam.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: &role})
+	if err != nil || len(attached.AttachedPolicies) != 1 || aws.ToString(attached.AttachedPolicies[0].PolicyName) != "AWSLambdaBasicExecutionRole" {
+		t.Errorf("provider role policies = %+v, %v", attached, err)
+	}
+	var groups []string
+	for id, pid := range ids {
+		if strings.Contains(id, "LogGroup") {
+			groups = append(groups, pid)
+		}
+	}
+	if len(groups) != 2 {
+		t.Fatalf("log groups = %v", groups)
+	}
+
+	if _, err := c.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(stack)}); err != nil {
+		t.Fatal(err)
+	}
+	waitDeleted(t, c.cfn, st.StackId)
+	roles, err := c.iam.ListRoles(ctx, &iam.ListRolesInput{})
+	if err != nil || len(roles.Roles) != 0 {
+		t.Errorf("roles left after delete: %+v, %v", roles, err)
+	}
+	for _, g := range groups { // DeletionPolicy: Retain, as the CDK writes it
+		out, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(g)})
+		if err != nil || len(out.LogGroups) != 1 {
+			t.Errorf("retained log group %s: %+v, %v", g, out, err)
+		}
 	}
 }
