@@ -28,9 +28,9 @@ type groupView struct {
 // flight on it. It returns nil when the group has no target that may take
 // new requests (503).
 //
-// The counter is raised before the draining flag is checked again, and
-// Update sets the flag before it reads the counter, so a request never slips
-// onto a target whose idle notification already went out.
+// The counter is raised before the draining flag is checked again, so a
+// request that raced with the fence backs off instead of landing on a
+// draining target.
 func (g *group) acquire() *target {
 	for range 4 {
 		t := g.pick()

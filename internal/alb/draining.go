@@ -22,7 +22,6 @@ type target struct {
 	draining atomic.Bool // fenced: finishes its requests, gets no new ones
 	removed  atomic.Bool // gone from the snapshot
 	routable atomic.Bool // healthy, or health checks disabled
-	idleSent atomic.Bool // OnIdle already queued for this draining episode
 	abort    atomic.Pointer[abortScope]
 
 	mu         sync.Mutex
@@ -57,22 +56,8 @@ func newTarget(tgARN string, key TargetKey, events *eventQueue) *target {
 	return t
 }
 
-// release ends a request counted by group.acquire. The request that brings a
-// draining target to zero queues the idle notification.
-func (t *target) release() {
-	if t.inflight.Add(-1) == 0 && t.draining.Load() {
-		t.notifyIdle()
-	}
-}
-
-func (t *target) notifyIdle() {
-	if t.removed.Load() {
-		return
-	}
-	if t.idleSent.CompareAndSwap(false, true) {
-		t.events.push(event{idle: true, tg: t.tg, key: t.key})
-	}
-}
+// release ends a request counted by group.acquire.
+func (t *target) release() { t.inflight.Add(-1) }
 
 // requestContext derives the context of a proxied request: it ends with the
 // client's request or when the target's running requests are aborted.
@@ -91,10 +76,11 @@ func (t *target) abortInflight() {
 	old.cancel()
 }
 
-// setDraining fences or unfences the target. Fencing sets the flag before it
-// reads the in-flight count (see group.acquire) and notifies at once when the
-// target is already idle. With a positive delay, requests still running when
-// it expires are aborted, which ends draining too.
+// setDraining fences or unfences the target: a fenced target finishes its
+// requests and gets no new ones. With a positive delay, requests still
+// running when it expires are aborted. Draining itself lasts the whole
+// delay even when the target is idle, as ALBs are observed to do (the
+// control plane owns that deadline; see elbv2's DeregisterTargets).
 func (t *target) setDraining(on bool, delay time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -105,16 +91,12 @@ func (t *target) setDraining(on bool, delay time.Duration) {
 		t.drainTimer.Stop()
 		t.drainTimer = nil
 	}
-	t.idleSent.Store(false)
 	t.draining.Store(on)
 	if !on {
 		return
 	}
 	if delay > 0 {
 		t.drainTimer = time.AfterFunc(delay, t.abortInflight)
-	}
-	if t.inflight.Load() == 0 {
-		t.notifyIdle()
 	}
 }
 

@@ -3,14 +3,13 @@ package alb
 import (
 	"io"
 	"net/http"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 )
 
 // TestDrainingSlowRequest: the request in flight on a draining target runs to
-// completion, new requests go elsewhere, and OnIdle fires only after it.
+// completion and new requests go elsewhere.
 func TestDrainingSlowRequest(t *testing.T) {
 	release := make(chan struct{})
 	var finishedAt time.Time
@@ -26,13 +25,7 @@ func TestDrainingSlowRequest(t *testing.T) {
 	})
 	replacement := newBackend(t, "new", nil)
 
-	idle := make(chan time.Time, 4)
-	opts := Options{OnIdle: func(tg string, k TargetKey) {
-		if tg == "tg" && k == old.key {
-			idle <- time.Now()
-		}
-	}}
-	s := newServer(t, opts)
+	s := newServer(t, Options{})
 	off := HealthCheck{}
 	mustUpdate(t, s, oneLB(0, forward("tg"), TargetGroup{ARN: "tg", HealthCheck: off, Targets: []Target{old.target()}}))
 	url := listenerURL(t, s, "l-1")
@@ -65,57 +58,25 @@ func TestDrainingSlowRequest(t *testing.T) {
 			t.Fatalf("new request: %d from %q", code, from)
 		}
 	}
-	select {
-	case <-idle:
-		t.Fatal("OnIdle while a request is still in flight")
-	case <-time.After(100 * time.Millisecond):
-	}
-
 	close(release)
 	res := <-slow
 	if res.code != 200 || res.body != "old" {
 		t.Fatalf("slow request: %d %q", res.code, res.body)
 	}
-	select {
-	case at := <-idle:
-		mu.Lock()
-		defer mu.Unlock()
-		if at.Before(finishedAt) {
-			t.Fatal("OnIdle before the request finished")
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("no OnIdle after the last request finished")
+	mu.Lock()
+	defer mu.Unlock()
+	if finishedAt.IsZero() {
+		t.Fatal("the slow request's handler did not finish")
 	}
 	if n := s.InFlight("tg", old.key); n != 0 {
 		t.Fatalf("InFlight = %d", n)
 	}
-	select {
-	case <-idle:
-		t.Fatal("OnIdle delivered twice")
-	case <-time.After(50 * time.Millisecond):
+	// Idle but still within its delay, the target stays fenced.
+	for range 3 {
+		if _, _, from := get(t, c, url); from != "new" {
+			t.Fatalf("a request reached the idle draining target (%q)", from)
+		}
 	}
-}
-
-func TestDrainingIdleTargetNotifiesAtOnce(t *testing.T) {
-	rec := &recorder{}
-	s := newServer(t, rec.options())
-	b := newBackend(t, "b", nil)
-	tg := TargetGroup{ARN: "tg", Targets: []Target{b.target()}}
-	mustUpdate(t, s, oneLB(0, forward("tg"), tg))
-	tg.Targets[0].Draining = true
-	mustUpdate(t, s, oneLB(0, forward("tg"), tg))
-	mustUpdate(t, s, oneLB(0, forward("tg"), tg)) // idempotent: no second notification
-	eventually(t, time.Second, "OnIdle", func() bool { return len(rec.idleEvents()) == 1 })
-	time.Sleep(50 * time.Millisecond)
-	if got := rec.idleEvents(); !slices.Equal(got, []TargetKey{b.key}) {
-		t.Fatalf("idle events %v", got)
-	}
-	// Undrain then drain again: a new draining episode notifies again.
-	tg.Targets[0].Draining = false
-	mustUpdate(t, s, oneLB(0, forward("tg"), tg))
-	tg.Targets[0].Draining = true
-	mustUpdate(t, s, oneLB(0, forward("tg"), tg))
-	eventually(t, time.Second, "second OnIdle", func() bool { return len(rec.idleEvents()) == 2 })
 }
 
 // TestDrainingDeadline: requests still running when the deregistration delay
@@ -157,7 +118,6 @@ func TestDrainingDeadline(t *testing.T) {
 	case <-time.After(3 * time.Second):
 		t.Fatal("request not cut at the deregistration deadline")
 	}
-	eventually(t, time.Second, "OnIdle", func() bool { return len(rec.idleEvents()) == 1 })
 }
 
 // TestRemovedTargetFinishesRequests: removing a target from the snapshot

@@ -5,10 +5,8 @@ import (
 	"sync"
 )
 
-// event is a callback to deliver: a health transition or an idle draining
-// target.
+// event is a callback to deliver: a health transition.
 type event struct {
-	idle   bool
 	tg     string
 	key    TargetKey
 	health TargetHealth

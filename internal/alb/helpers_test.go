@@ -166,11 +166,10 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 	}
 }
 
-// recorder collects HealthReporter and OnIdle callbacks.
+// recorder collects HealthReporter callbacks.
 type recorder struct {
 	mu     sync.Mutex
 	health []string
-	idle   []TargetKey
 }
 
 func (r *recorder) options() Options {
@@ -180,11 +179,6 @@ func (r *recorder) options() Options {
 			defer r.mu.Unlock()
 			r.health = append(r.health, strings.TrimSpace(fmt.Sprintf("%s %s:%d %s %s %s", tg, k.ID, k.Port, state, reason, desc)))
 		},
-		OnIdle: func(tg string, k TargetKey) {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.idle = append(r.idle, k)
-		},
 	}
 }
 
@@ -192,12 +186,6 @@ func (r *recorder) healthEvents() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.health...)
-}
-
-func (r *recorder) idleEvents() []TargetKey {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]TargetKey(nil), r.idle...)
 }
 
 func (s *Server) stateOf(tg string, k TargetKey) string {

@@ -31,11 +31,6 @@ type Options struct {
 	// Update. It is not called for every probe.
 	HealthReporter func(tgARN string, target TargetKey, state, reason, description string)
 
-	// OnIdle is called when a draining target has no request in flight
-	// (at once if it had none when draining started), so the control plane
-	// can end draining early, as ELB does. Same goroutine as HealthReporter.
-	OnIdle func(tgARN string, target TargetKey)
-
 	// InitialUsesHealthyThreshold makes a newly registered target need
 	// HealthyThreshold consecutive passes to become healthy. By default
 	// one pass suffices: "After your target is registered, it must pass
@@ -115,10 +110,7 @@ func New(opts Options) *Server {
 }
 
 func (s *Server) deliver(e event) {
-	switch {
-	case e.idle && s.opts.OnIdle != nil:
-		s.opts.OnIdle(e.tg, e.key)
-	case !e.idle && s.opts.HealthReporter != nil:
+	if s.opts.HealthReporter != nil {
 		s.opts.HealthReporter(e.tg, e.key, e.health.State, e.health.Reason, e.health.Description)
 	}
 }

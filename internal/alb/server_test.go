@@ -198,7 +198,7 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 		close(ws)
 		io.Copy(io.Discard, brw) // until the proxy closes the tunnel
 	})
-	s := New(Options{OnIdle: func(string, TargetKey) {}, HealthReporter: func(string, TargetKey, string, string, string) {}})
+	s := New(Options{HealthReporter: func(string, TargetKey, string, string, string) {}})
 	snap := oneLB(0, forward("tg"), TargetGroup{ARN: "tg", HealthCheck: fastHealth("/"), DeregistrationDelay: time.Hour, Targets: []Target{b.target()}})
 	snap.LoadBalancers = append(snap.LoadBalancers, LoadBalancer{ARN: "lb-2", Address: "127.0.0.1", Listeners: []Listener{
 		{ARN: "l-2", Protocol: "HTTPS", DefaultActions: fixed("200", "x")},

@@ -40,9 +40,6 @@ func newLoadBalancers(a *App, pool string) *loadBalancers {
 		HealthReporter: func(tg string, k alb.TargetKey, state, reason, desc string) {
 			lb.elb.SetTargetHealth(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)}, state, reason, desc)
 		},
-		OnIdle: func(tg string, k alb.TargetKey) {
-			lb.elb.TargetIdle(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)})
-		},
 	})
 	return lb
 }

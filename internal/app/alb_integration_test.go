@@ -211,11 +211,13 @@ func TestALBRollingDeployUnderLoadDropsNothing(t *testing.T) {
 	}
 }
 
-// Draining: a task stopped while a slow request is in flight stays
-// DEACTIVATING until the request completes (the deregistration delay is
-// long), the request succeeds, and only then does the task stop.
-func TestALBDrainingWaitsForInFlightRequests(t *testing.T) {
-	f := newALBFixture(t, 300)
+// Draining as ECS users see it: a task stopped while a slow request is in
+// flight stays DEACTIVATING, its target listed as draining, for the whole
+// deregistration delay, even after the request completed (which it does);
+// only then does the task stop and the target disappear.
+func TestALBDrainingLastsTheDeregistrationDelay(t *testing.T) {
+	const delay = 8 * time.Second
+	f := newALBFixture(t, int(delay/time.Second))
 	f.createService(f.taskDef("v1"), 1, 5)
 	f.waitHealthy(1, 60*time.Second)
 	tasks, err := f.ecs.ListTasks(f.ctx, &ecs.ListTasksInput{ServiceName: aws.String("api")})
@@ -224,7 +226,7 @@ func TestALBDrainingWaitsForInFlightRequests(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		code, _, err := f.get("/sleep?d=6s")
+		code, _, err := f.get("/sleep?d=3s")
 		if err == nil && code != 200 {
 			err = fmt.Errorf("status %d", code)
 		}
@@ -235,18 +237,53 @@ func TestALBDrainingWaitsForInFlightRequests(t *testing.T) {
 		_, err := f.ecs.StopTask(f.ctx, &ecs.StopTaskInput{Task: aws.String(victim)})
 		return err
 	})
+	if err := <-done; err != nil {
+		t.Errorf("the in-flight request failed: %v", err)
+	}
+	// Nothing is in flight any more; draining goes on.
 	time.Sleep(2 * time.Second)
 	desc, err := f.ecs.DescribeTasks(f.ctx, &ecs.DescribeTasksInput{Tasks: []string{victim}})
 	must(t, "DescribeTasks", func() error { return err })
 	if st := aws.ToString(desc.Tasks[0].LastStatus); st != "DEACTIVATING" {
-		t.Errorf("with a request in flight the task is %s, want DEACTIVATING (draining)", st)
+		t.Errorf("within the deregistration delay the task is %s, want DEACTIVATING", st)
 	}
-	if err := <-done; err != nil {
-		t.Errorf("the in-flight request failed: %v", err)
+	ip := taskIP(desc.Tasks[0])
+	if got := f.targetHealth(ip); got != "draining/Target.DeregistrationInProgress" {
+		t.Errorf("within the deregistration delay the old task's target (%s) is %q, want draining/Target.DeregistrationInProgress", ip, got)
 	}
 	stopped := waitStopped(t, f.ctx, f.ecs, victim)
-	t.Logf("stopped %s after the request completed", stopped.StoppedAt.Sub(*stopped.StoppingAt).Round(time.Second))
-	if stopped.StoppedAt.Sub(*stopped.StoppingAt) > time.Minute {
-		t.Errorf("draining took the whole deregistration delay although nothing was in flight any more")
+	drained := stopped.StoppedAt.Sub(*stopped.StoppingAt)
+	t.Logf("stopping to stopped: %s (deregistration delay %s)", drained.Round(100*time.Millisecond), delay)
+	if drained < delay-time.Second {
+		t.Errorf("the task stopped %s after StopTask, before the %s deregistration delay", drained, delay)
 	}
+	if got := f.targetHealth(ip); got != "" {
+		t.Errorf("after the task stopped its target is still listed: %s", got)
+	}
+}
+
+// targetHealth is "state/reason" of the target with the IP, "" if it is
+// not listed.
+func (f *albFixture) targetHealth(ip string) string {
+	f.t.Helper()
+	out, err := f.elb.DescribeTargetHealth(f.ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(f.tg)})
+	must(f.t, "DescribeTargetHealth", func() error { return err })
+	for _, d := range out.TargetHealthDescriptions {
+		if aws.ToString(d.Target.Id) == ip {
+			return string(d.TargetHealth.State) + "/" + string(d.TargetHealth.Reason)
+		}
+	}
+	return ""
+}
+
+// taskIP is an awsvpc task's private IPv4 address.
+func taskIP(task types.Task) string {
+	for _, a := range task.Attachments {
+		for _, d := range a.Details {
+			if aws.ToString(d.Name) == "privateIPv4Address" {
+				return aws.ToString(d.Value)
+			}
+		}
+	}
+	return ""
 }

@@ -7,8 +7,7 @@
 //
 //   - the ALB data plane reads an immutable configuration view
 //     (API.Snapshot), refreshed whenever Options.OnChange fires, and reports
-//     what it observes: target health (API.SetTargetHealth) and draining
-//     targets that have no request in flight any more (API.TargetIdle);
+//     what it observes: target health (API.SetTargetHealth);
 //   - ECS registers and deregisters task IPs (API.RegisterTargetDirect,
 //     API.DeregisterTargetDirect), reads a target's health and whether its
 //     deregistration finished (API.TargetStatus), and checks that a target
@@ -18,9 +17,12 @@
 // evaluated lazily when state is read: a load balancer is "provisioning"
 // until Options.ProvisioningDelay has passed since its creation and
 // "active" afterwards; a draining target is removed once
-// deregistration_delay.timeout_seconds has passed since DeregisterTargets
-// (or at once when the data plane calls TargetIdle). A read that finds a
-// draining target expired removes it and fires OnChange.
+// deregistration_delay.timeout_seconds has passed since DeregisterTargets.
+// That is the whole delay even when the target has no request in flight:
+// AWS documents an early completion for idle targets, but ALBs are
+// observed to keep targets draining (and ECS tasks DEACTIVATING) for the
+// full delay, which is why the delay is usually lowered. A read that finds
+// a draining target expired removes it and fires OnChange.
 package elbv2
 
 import (

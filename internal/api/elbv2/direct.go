@@ -56,25 +56,6 @@ func (a *API) SetTargetHealth(tgARN string, target TargetKey, state, reason, des
 	s.changed()
 }
 
-// TargetIdle tells the control plane that a draining target has no request
-// in flight: as AWS documents, its deregistration then completes at once
-// instead of waiting for the deregistration delay. It does nothing for a
-// target that is not draining.
-func (a *API) TargetIdle(tgARN string, target TargetKey) {
-	s := a.storeFor(tgARN)
-	if s == nil {
-		return
-	}
-	unlock := s.lock()
-	defer unlock()
-	if tg := s.tgs[tgARN]; tg != nil {
-		if t := tg.targets[target]; t != nil && t.draining {
-			delete(tg.targets, target)
-			s.changed()
-		}
-	}
-}
-
 func (a *API) lockedTG(tgARN string) (*Store, *targetGroup, func(), error) {
 	s := a.storeFor(tgARN)
 	if s == nil {

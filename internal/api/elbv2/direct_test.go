@@ -101,7 +101,6 @@ func TestDirectTargets(t *testing.T) {
 	e.api.SetTargetHealth(tg, elbapi.TargetKey{ID: "10.9.9.9", Port: 1}, elbapi.StateHealthy, "", "")
 	e.api.SetTargetHealth(tg+"0", key, elbapi.StateHealthy, "", "")
 	e.api.SetTargetHealth("nope", key, elbapi.StateHealthy, "", "")
-	e.api.TargetIdle("nope", key)
 }
 
 func TestOnChange(t *testing.T) {
@@ -273,10 +272,13 @@ func TestSnapshot(t *testing.T) {
 }
 
 // TestConcurrentUse exercises the API from several goroutines under the
-// race detector: wire calls, health reports, idle reports and snapshots.
+// race detector: wire calls, health reports and snapshots.
 func TestConcurrentUse(t *testing.T) {
 	e := newEnv(t)
 	w := e.wired(t, "web")
+	// No deregistration delay: deregistered targets are gone at once.
+	must(e.c.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(w.tg),
+		Attributes: []types.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("0")}}}))(t)
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Add(1)
@@ -295,7 +297,6 @@ func TestConcurrentUse(t *testing.T) {
 					return
 				}
 				_ = e.api.DeregisterTargetDirect(ctx, w.tg, key)
-				e.api.TargetIdle(w.tg, key)
 			}
 		}()
 	}

@@ -173,8 +173,7 @@ type Target struct {
 	State, Reason, Description string
 	// DrainingSince and DrainDeadline are set while State is draining: the
 	// target should get no new requests, and its deregistration completes
-	// at DrainDeadline or when the data plane reports it idle
-	// (API.TargetIdle).
+	// at DrainDeadline.
 	DrainingSince, DrainDeadline time.Time
 }
 

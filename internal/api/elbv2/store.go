@@ -61,7 +61,7 @@ type target struct {
 	az  string
 	// Health reported by the data plane; "" until the first report.
 	health, reason, description string
-	// Draining since DeregisterTargets, until drainUntil or TargetIdle.
+	// Draining since DeregisterTargets, until drainUntil.
 	draining      bool
 	drainingSince time.Time
 	drainUntil    time.Time

@@ -246,7 +246,7 @@ func (s *Store) RegisterTargets(_ context.Context, in *sdk.RegisterTargetsInput)
 }
 
 // DeregisterTargets starts deregistering targets: they drain for the
-// group's deregistration delay (see TargetIdle), then disappear. Targets
+// group's whole deregistration delay, then disappear. Targets
 // that are not registered are ignored.
 func (s *Store) DeregisterTargets(_ context.Context, in *sdk.DeregisterTargetsInput) (*sdk.DeregisterTargetsOutput, error) {
 	if len(in.Targets) == 0 {

@@ -65,19 +65,25 @@ func TestTargetHealthLifecycle(t *testing.T) {
 	if got := e.health(t, tg); len(got) != 1 || got["10.0.0.2:80"] == "" {
 		t.Errorf("after the delay: %v", got)
 	}
+	if got := e.health(t, tg, ipTarget("10.0.0.1", 8080)); got["10.0.0.1:8080"] != "unused/Target.NotRegistered" {
+		t.Errorf("asked for by name after the delay: %v", got)
+	}
 
 	// Deregistering what is not registered is fine.
 	must(e.c.DeregisterTargets(ctx, &elbv2.DeregisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: []types.TargetDescription{ipTarget("10.9.9.9", 80)}}))(t)
 
-	// Draining ends early when the data plane reports the target idle;
-	// registering a draining target again revives it.
+	// Registering a draining target again revives it; the other one keeps
+	// draining for the whole delay, in flight requests or not.
 	e.register(t, tg, ipTarget("10.0.0.3", 80), ipTarget("10.0.0.4", 80))
 	must(e.c.DeregisterTargets(ctx, &elbv2.DeregisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: []types.TargetDescription{ipTarget("10.0.0.3", 80), ipTarget("10.0.0.4", 80)}}))(t)
-	e.api.TargetIdle(tg, elbapi.TargetKey{ID: "10.0.0.3", Port: 80})
 	e.register(t, tg, ipTarget("10.0.0.4", 80))
 	got := e.health(t, tg)
-	if _, ok := got["10.0.0.3:80"]; ok || got["10.0.0.4:80"] != "initial/Elb.RegistrationInProgress" {
-		t.Errorf("after TargetIdle and re-registration: %v", got)
+	if got["10.0.0.3:80"] != "draining/Target.DeregistrationInProgress" || got["10.0.0.4:80"] != "initial/Elb.RegistrationInProgress" {
+		t.Errorf("after re-registration: %v", got)
+	}
+	e.clock.Advance(300 * time.Second)
+	if _, ok := e.health(t, tg)["10.0.0.3:80"]; ok {
+		t.Errorf("10.0.0.3 still listed after the delay")
 	}
 
 	// When the listener goes, the targets are unused and forget their health.
@@ -230,23 +236,6 @@ func TestTargetWaiters(t *testing.T) {
 		}
 		if time.Since(start) < 900*time.Millisecond {
 			t.Errorf("deregistered after %v, before the 1 s delay", time.Since(start))
-		}
-	})
-	t.Run("target-deregistered at once when idle", func(t *testing.T) {
-		must(e.c.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{
-			TargetGroupArn: aws.String(w.tg), Attributes: []types.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("300")}},
-		}))(t)
-		e.register(t, w.tg, target)
-		must(e.c.DeregisterTargets(ctx, &elbv2.DeregisterTargetsInput{TargetGroupArn: aws.String(w.tg), Targets: []types.TargetDescription{target}}))(t)
-		go func() {
-			time.Sleep(100 * time.Millisecond)
-			e.api.TargetIdle(w.tg, key)
-		}()
-		err := elbv2.NewTargetDeregisteredWaiter(e.c, func(o *elbv2.TargetDeregisteredWaiterOptions) {
-			o.MinDelay, o.MaxDelay = 20*time.Millisecond, 50*time.Millisecond
-		}).Wait(ctx, in, 5*time.Second)
-		if err != nil {
-			t.Fatal(err)
 		}
 	})
 }
