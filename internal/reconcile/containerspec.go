@@ -88,6 +88,16 @@ func (r *Reconciler) containerSpec(t *ecsapi.Task, cd types.ContainerDefinition)
 	for _, u := range cd.Ulimits {
 		spec.Ulimits = append(spec.Ulimits, runtime.Ulimit{Name: string(u.Name), Soft: int64(u.SoftLimit), Hard: int64(u.HardLimit)})
 	}
+	if s := unappliedSetting(t.Definition, cd); s != "" {
+		return spec, fmt.Errorf("container %s sets %s, which this emulator does not apply", name, s)
+	}
+	var err error
+	if spec.CapAdd, spec.CapDrop, err = r.capabilities(cd); err != nil {
+		return spec, err
+	}
+	if cd.LinuxParameters != nil {
+		spec.Init = deref(cd.LinuxParameters.InitProcessEnabled)
+	}
 	if spec.Privileged && !r.opts.AllowPrivileged {
 		return spec, fmt.Errorf("container %s asks for privileged mode, which this emulator refuses unless started with --allow-privileged", name)
 	}

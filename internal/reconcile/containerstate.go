@@ -170,7 +170,7 @@ func (e dependencyError) Error() string {
 // dependenciesMet evaluates a container's dependsOn against the engine's
 // view. A dependency with a startTimeout that has run since it started
 // without reaching a COMPLETE, SUCCESS or HEALTHY condition fails it, as
-// the ECS agent does; without one the container waits as long as it takes.
+// the ECS agent does; without one the agent's default applies.
 func dependenciesMet(td types.TaskDefinition, cd types.ContainerDefinition, states map[string]runtime.ContainerState, now time.Time) (bool, error) {
 	for _, d := range cd.DependsOn {
 		dep := deref(d.ContainerName)
@@ -211,12 +211,17 @@ func dependencyState(cond types.ContainerCondition, st runtime.ContainerState) (
 	return started, false
 }
 
-// dependencyTimeout is a container's startTimeout; 0 when not set.
+// defaultStartTimeout is the ECS agent's wait for a dependency when the
+// container sets no startTimeout (ECS_CONTAINER_START_TIMEOUT, 3 minutes
+// on Linux): no task waits for a condition forever.
+const defaultStartTimeout = 3 * time.Minute
+
+// dependencyTimeout is a container's startTimeout, or the agent's default.
 func dependencyTimeout(td types.TaskDefinition, name string) time.Duration {
 	for _, cd := range td.ContainerDefinitions {
-		if deref(cd.Name) == name {
+		if deref(cd.Name) == name && deref(cd.StartTimeout) > 0 {
 			return time.Duration(deref(cd.StartTimeout)) * time.Second
 		}
 	}
-	return 0
+	return defaultStartTimeout
 }

@@ -104,6 +104,10 @@ type ContainerSpec struct {
 	HealthCheck    *HealthCheck
 	Privileged     bool
 	ReadonlyRootfs bool
+	// Init runs an init process as PID 1 (ECS initProcessEnabled).
+	Init bool
+	// CapAdd and CapDrop are Linux capabilities ("SYS_PTRACE", "ALL").
+	CapAdd, CapDrop []string
 	// Binds are host mounts "host:container[:ro]"; only passed when the
 	// operator opted in to host mounts.
 	Binds []string

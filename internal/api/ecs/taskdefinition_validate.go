@@ -77,12 +77,7 @@ func validFargate(in *ecs.RegisterTaskDefinitionInput) error {
 	if msg := fargateSizeError(*in.Cpu, *in.Memory); msg != "" {
 		return errClient("%s", msg)
 	}
-	for _, c := range in.ContainerDefinitions {
-		if c.Privileged != nil && *c.Privileged {
-			return errClient("Privileged mode is not supported for Fargate.")
-		}
-	}
-	return nil
+	return validFargateSettings(in)
 }
 
 // fargateSizeError returns why a task cpu/memory pair is not a Fargate
@@ -154,17 +149,7 @@ func validContainers(in *ecs.RegisterTaskDefinitionInput) error {
 	if !essential {
 		return errClient("Task definition does not have any essential container.")
 	}
-	for _, c := range in.ContainerDefinitions {
-		for _, d := range c.DependsOn {
-			if !names[deref(d.ContainerName)] {
-				return errClient("Container '%s' depends on a container that is not in the task definition: '%s'.", deref(c.Name), deref(d.ContainerName))
-			}
-			if err := validEnum(d.Condition, "dependsOn.condition"); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return validDependencies(in.ContainerDefinitions)
 }
 
 func validContainer(in *ecs.RegisterTaskDefinitionInput, c types.ContainerDefinition) error {

@@ -42,6 +42,9 @@ func containerCreateOptions(spec runtime.ContainerSpec) client.ContainerCreateOp
 			ReadonlyRootfs: spec.ReadonlyRootfs,
 			Binds:          spec.Binds,
 			Resources:      resources(spec),
+			Init:           initFlag(spec.Init),
+			CapAdd:         spec.CapAdd,
+			CapDrop:        spec.CapDrop,
 		},
 	}
 }
@@ -179,4 +182,13 @@ func managedLabels(labels map[string]string, role string) map[string]string {
 		out[runtime.LabelRole] = role
 	}
 	return out
+}
+
+// initFlag leaves the engine's default (no init) unless the task asked
+// for one.
+func initFlag(on bool) *bool {
+	if !on {
+		return nil
+	}
+	return &on
 }
