@@ -27,6 +27,7 @@ import (
 	"github.com/localaws/ecsemu/internal/api/sts"
 	"github.com/localaws/ecsemu/internal/config"
 	"github.com/localaws/ecsemu/internal/dnsserver"
+	"github.com/localaws/ecsemu/internal/logship"
 	"github.com/localaws/ecsemu/internal/reconcile"
 	"github.com/localaws/ecsemu/internal/runtime"
 	"github.com/localaws/ecsemu/internal/runtime/docker"
@@ -51,6 +52,7 @@ type App struct {
 	S3         *s3.API
 	Secrets    *secretsmanager.API
 	Reconciler *reconcile.Reconciler
+	Ships      *logship.Shipper  // the awslogs log driver
 	DNS        *dnsserver.Server // nil when disabled
 
 	lbs       *loadBalancers
@@ -94,6 +96,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		Scope:           cfg.DockerNetwork,
 		Logger:          log,
 	})
+	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})
+	a.Reconciler.SetLogShipper(a.Ships)
 	a.Reconciler.AddHook(reconcile.NewServiceRegistryHook(a.CloudMap, log))
 	lbHook := reconcile.NewLoadBalancerHook(a.ELB, log, a.serviceEvent)
 	a.Reconciler.AddHook(lbHook)
@@ -129,6 +133,7 @@ func (a *App) Start(ctx context.Context) error {
 		_ = ln.Close()
 		return err
 	}
+	a.Ships.Start(runCtx)
 	a.Reconciler.Start(runCtx)
 	go a.lbs.run(runCtx)
 	go func() {
@@ -153,6 +158,7 @@ func (a *App) Shutdown(ctx context.Context) {
 	a.cancelRun()
 	a.Reconciler.Wait()
 	a.Reconciler.Shutdown(ctx)
+	a.Ships.Wait()
 	_ = a.lbs.data.Shutdown(ctx)
 	if a.DNS != nil {
 		_ = a.DNS.Shutdown(ctx)

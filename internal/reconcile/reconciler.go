@@ -53,6 +53,7 @@ type Reconciler struct {
 	healthSources []HealthSource
 	oom           oomWitness
 	batches       batchPacer
+	ships         LogShipper // nil: logs stay in the engine
 	// taskDNS are the resolvers of task containers (the emulator's DNS
 	// server on the task network), empty for the engine's default.
 	taskDNS []string

@@ -131,7 +131,7 @@ func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t
 			return 0
 		}
 	}
-	if !r.createContainers(ctx, store, t) {
+	if !r.prepareLogs(store, t) || !r.createContainers(ctx, store, t) {
 		return 0
 	}
 	states, err := r.inspectAll(ctx, t)
@@ -139,6 +139,9 @@ func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t
 		return r.retryLater(ctx, t, err)
 	}
 	r.recordStates(store, t, states)
+	if _, ok := r.shipLogs(store, t, states, true); !ok {
+		return 0
+	}
 	if essentialExited(t, states) {
 		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
 		return 0
@@ -303,6 +306,7 @@ func (r *Reconciler) observe(ctx context.Context, store *ecsapi.Store, t *ecsapi
 		return r.retryLater(ctx, t, err)
 	}
 	r.recordStates(store, t, states)
+	r.shipLogs(store, t, states, false)
 	if essentialExited(t, states) {
 		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
 		return 0

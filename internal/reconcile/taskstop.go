@@ -42,7 +42,7 @@ func (r *Reconciler) stopStep(ctx context.Context, store *ecsapi.Store, t *ecsap
 			t.ExecutionStoppedAt = &now
 		})
 	case "DEPROVISIONING":
-		if wait := r.awaitLateOOM(ctx, store, t); wait > 0 {
+		if wait := max(r.awaitLateOOM(ctx, store, t), r.awaitLogs(ctx, store, t)); wait > 0 {
 			return wait
 		}
 		if err := r.removeContainers(ctx, t); err != nil {
@@ -130,6 +130,9 @@ func (r *Reconciler) removeContainers(ctx context.Context, t *ecsapi.Task) error
 			return err
 		}
 		r.oom.forget(id)
+		if r.ships != nil {
+			r.ships.Forget(id)
+		}
 	}
 	if t.SandboxID != "" {
 		return r.rt.RemoveContainer(ctx, t.SandboxID)
