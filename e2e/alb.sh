@@ -15,11 +15,12 @@ PORT=${E2E_PORT:-4596}
 
 build_emulator
 start_emulator
+default_network
 
 echo "== load balancer, target group, listener (the tutorial's ApiService)"
-LB=$(aws elbv2 create-load-balancer --name api-alb --subnets subnet-1 subnet-2 --query 'LoadBalancers[0].LoadBalancerArn' --output text)
+LB=$(aws elbv2 create-load-balancer --name api-alb --subnets "$SUBNET1" "$SUBNET2" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
 aws elbv2 wait load-balancer-available --load-balancer-arns "$LB" && pass "load-balancer-available"
-TG=$(aws elbv2 create-target-group --name api-tg --protocol HTTP --port 3000 --vpc-id vpc-1 --target-type ip \
+TG=$(aws elbv2 create-target-group --name api-tg --protocol HTTP --port 3000 --vpc-id "$VPC" --target-type ip \
 	--health-check-path /health --health-check-interval-seconds 15 --healthy-threshold-count 2 \
 	--unhealthy-threshold-count 3 --health-check-timeout-seconds 5 --query 'TargetGroups[0].TargetGroupArn' --output text)
 aws elbv2 modify-target-group-attributes --target-group-arn "$TG" --attributes Key=deregistration_delay.timeout_seconds,Value=30 >/dev/null
@@ -41,7 +42,7 @@ JSON
 }
 V1=$(taskdef v1)
 aws ecs create-service --cluster dev --service-name api --task-definition "$V1" --desired-count 3 --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' --health-check-grace-period-seconds 60 \
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" --health-check-grace-period-seconds 60 \
 	--load-balancers "targetGroupArn=$TG,containerName=api,containerPort=3000" >/dev/null
 healthy_targets() { aws elbv2 describe-target-health --target-group-arn "$TG" --query "length(TargetHealthDescriptions[?TargetHealth.State=='healthy'])" --output text; }
 three_healthy() { [ "$(healthy_targets)" = 3 ]; }
@@ -104,7 +105,7 @@ aws ecs wait tasks-stopped --cluster dev --tasks "$LAST" && pass "then the task 
 aws elbv2 wait target-deregistered --target-group-arn "$TG" --targets "Id=$LAST_IP,Port=3000" && pass "target-deregistered"
 
 echo "== two load balancers on port 80 at once"
-LB2=$(aws elbv2 create-load-balancer --name second-alb --subnets subnet-1 subnet-2 --query 'LoadBalancers[0].LoadBalancerArn' --output text)
+LB2=$(aws elbv2 create-load-balancer --name second-alb --subnets "$SUBNET1" "$SUBNET2" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
 aws elbv2 create-listener --load-balancer-arn "$LB2" --protocol HTTP --port 80 \
 	--default-actions 'Type=fixed-response,FixedResponseConfig={StatusCode=200,ContentType=text/plain,MessageBody=second}' >/dev/null
 ADDR2=$(dig @127.0.0.1 -p "$DNS_PORT" +short "$(aws elbv2 describe-load-balancers --load-balancer-arns "$LB2" --query 'LoadBalancers[0].DNSName' --output text)")
@@ -121,8 +122,8 @@ code=$(curl -s -o "$WORK/err.xml" -w '%{http_code}' -X POST "$ENDPOINT/" -H 'Con
 	--data 'Action=CreateTargetGroup&Version=2015-12-01&Name=x&Port=notaport')
 check "malformed parameter" "$code $(grep -o '<Code>[A-Za-z]*</Code>' "$WORK/err.xml")" "400 <Code>ValidationError</Code>"
 if aws ecs create-service --cluster dev --service-name orphan --task-definition "$V1" --desired-count 1 --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' \
-	--load-balancers "targetGroupArn=$(aws elbv2 create-target-group --name lonely --protocol HTTP --port 3000 --vpc-id vpc-1 --target-type ip --query 'TargetGroups[0].TargetGroupArn' --output text),containerName=api,containerPort=3000" 2>"$WORK/err.txt"; then
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" \
+	--load-balancers "targetGroupArn=$(aws elbv2 create-target-group --name lonely --protocol HTTP --port 3000 --vpc-id "$VPC" --target-type ip --query 'TargetGroups[0].TargetGroupArn' --output text),containerName=api,containerPort=3000" 2>"$WORK/err.txt"; then
 	fail "a target group without a load balancer was accepted"
 fi
 grep -q 'does not have an associated load balancer' "$WORK/err.txt" && pass "ECS refuses a target group without a load balancer" || fail "$(cat "$WORK/err.txt")"

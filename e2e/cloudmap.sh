@@ -12,10 +12,11 @@ PORT=${E2E_PORT:-4597}
 
 build_emulator
 start_emulator
+default_network
 DIG="dig @127.0.0.1 -p $DNS_PORT +time=2 +tries=1"
 
 echo "== namespace and service, as the tutorial's stack creates them"
-OP=$(aws servicediscovery create-private-dns-namespace --name internal.svc --vpc vpc-1 --query OperationId --output text)
+OP=$(aws servicediscovery create-private-dns-namespace --name internal.svc --vpc "$VPC" --query OperationId --output text)
 op_done() { [ "$(aws servicediscovery get-operation --operation-id "$OP" --query Operation.Status --output text)" = SUCCESS ]; }
 wait_for "namespace operation SUCCESS" 10 op_done
 NS=$(aws servicediscovery get-operation --operation-id "$OP" --query Operation.Targets.NAMESPACE --output text)
@@ -31,7 +32,7 @@ cat >"$WORK/worker.json" <<JSON
 JSON
 aws ecs register-task-definition --cli-input-json "file://$WORK/worker.json" >/dev/null
 aws ecs create-service --cluster dev --service-name worker --task-definition worker --desired-count 2 --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' \
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" \
 	--service-registries "registryArn=$REGISTRY,containerName=worker,containerPort=8080" >/dev/null
 records() { $DIG +short worker.internal.svc A | grep -c '^[0-9]' || true; }
 two() { [ "$(records)" = 2 ]; }
@@ -49,7 +50,7 @@ cat >"$WORK/api.json" <<JSON
 JSON
 aws ecs register-task-definition --cli-input-json "file://$WORK/api.json" >/dev/null
 API=$(aws ecs run-task --cluster dev --task-definition api --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' --query 'tasks[0].taskArn' --output text)
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" --query 'tasks[0].taskArn' --output text)
 aws ecs wait tasks-stopped --cluster dev --tasks "$API"
 check "api → http://worker.internal.svc:8080 exit code" "$(aws ecs describe-tasks --cluster dev --tasks "$API" --query 'tasks[0].containers[0].exitCode' --output text)" "0"
 

@@ -13,6 +13,7 @@ PORT=${E2E_PORT:-4598}
 
 build_emulator
 start_emulator
+default_network
 
 taskdef() { # taskdef <family> <NAME env> [extra env json]
 	cat >"$WORK/$1.json" <<JSON
@@ -44,7 +45,7 @@ echo "== 4 tasks, minimumHealthyPercent 50, maximumPercent 150"
 aws ecs create-cluster --cluster-name dev >/dev/null
 V1=$(taskdef web v1)
 aws ecs create-service --cluster dev --service-name web --task-definition "$V1" --desired-count 4 --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' \
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" \
 	--deployment-configuration 'minimumHealthyPercent=50,maximumPercent=150' >/dev/null
 wait_for "stable on v1" 90 stable_on web "$V1"
 V2=$(taskdef web v2)

@@ -46,6 +46,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# default_network looks up the region's default VPC as a new AWS account
+# has it, the way a user would: VPC, its default subnets in zone order
+# (SUBNET1, SUBNET2) and its default security group (DEFAULT_SG).
+default_network() {
+	VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)
+	read -r SUBNET1 SUBNET2 _ <<<"$(aws ec2 describe-subnets --filters Name=default-for-az,Values=true \
+		--query 'sort_by(Subnets,&AvailabilityZone)[].SubnetId' --output text)"
+	DEFAULT_SG=$(aws ec2 describe-security-groups --filters "Name=vpc-id,Values=$VPC" Name=group-name,Values=default \
+		--query 'SecurityGroups[0].GroupId' --output text)
+	echo "  default VPC $VPC, subnets $SUBNET1 $SUBNET2, group $DEFAULT_SG"
+}
+
 # wait_for "description" seconds command...: poll until the command succeeds.
 wait_for() {
 	local what=$1 limit=$2

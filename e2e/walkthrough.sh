@@ -13,6 +13,7 @@ build_emulator
 
 echo "== start"
 start_emulator
+default_network
 
 echo "== walkthrough"
 aws ecs create-cluster --cluster-name dev >/dev/null
@@ -34,7 +35,7 @@ cat >"$WORK/web.json" <<JSON
 JSON
 check "task definition revision" "$(aws ecs register-task-definition --cli-input-json "file://$WORK/web.json" --query taskDefinition.revision --output text)" "1"
 aws ecs create-service --cluster dev --service-name web --task-definition web --desired-count 3 \
-	--launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' >/dev/null
+	--launch-type FARGATE --network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" >/dev/null
 aws ecs wait services-stable --cluster dev --services web && pass "services-stable"
 check "running containers" "$(containers)" "3"
 check "runningCount" "$(aws ecs describe-services --cluster dev --services web --query 'services[0].runningCount' --output text)" "3"
@@ -75,7 +76,7 @@ cat >"$WORK/missing.json" <<JSON
 JSON
 aws ecs register-task-definition --cli-input-json "file://$WORK/missing.json" >/dev/null
 MISSING=$(aws ecs run-task --cluster dev --task-definition missing --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' --query 'tasks[0].taskArn' --output text)
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" --query 'tasks[0].taskArn' --output text)
 aws ecs wait tasks-stopped --cluster dev --tasks "$MISSING" && pass "missing image: task STOPPED"
 check "missing image: stop code" "$(aws ecs describe-tasks --cluster dev --tasks "$MISSING" --query 'tasks[0].stopCode' --output text)" "TaskFailedToStart"
 aws ecs describe-tasks --cluster dev --tasks "$MISSING" --query 'tasks[0].stoppedReason' --output text | grep -q '^CannotPullContainerError: ' &&
@@ -106,10 +107,14 @@ check "unknown operation status" "$code" "400"
 grep -q 'UnknownOperationException' "$WORK/err.json" && pass "UnknownOperationException" || fail "unknown op: $(cat "$WORK/err.json")"
 if aws ecs describe-services --cluster nope --services web 2>"$WORK/err.txt"; then fail "unknown cluster accepted"; fi
 grep -q 'ClusterNotFoundException' "$WORK/err.txt" && pass "ClusterNotFoundException" || fail "unknown cluster: $(cat "$WORK/err.txt")"
+if aws ecs run-task --cluster dev --task-definition web --launch-type FARGATE \
+	--network-configuration 'awsvpcConfiguration={subnets=[subnet-12345678]}' 2>"$WORK/err.txt"; then fail "unknown subnet accepted"; fi
+grep -q "InvalidParameterException.*The subnet ID 'subnet-12345678' does not exist (ErrorCode: InvalidSubnetID.NotFound)" "$WORK/err.txt" &&
+	pass "an unknown subnet is InvalidParameterException" || fail "unknown subnet: $(cat "$WORK/err.txt")"
 
 echo "== a restart removes what a crashed run left behind"
 aws ecs run-task --cluster dev --task-definition web --launch-type FARGATE --count 2 \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' >/dev/null
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" >/dev/null
 two() { [ "$(containers)" = 2 ]; }
 wait_for "two standalone tasks running" 30 two
 kill -9 "$EMU_PID"
@@ -117,6 +122,9 @@ wait "$EMU_PID" 2>/dev/null || true
 check "containers survive a crash" "$(containers)" "2"
 start_emulator
 wait_for "orphans removed at start" 20 nothing
+BEFORE="$VPC $SUBNET1 $SUBNET2 $DEFAULT_SG"
+default_network
+check "the default VPC keeps its IDs across a restart" "$VPC $SUBNET1 $SUBNET2 $DEFAULT_SG" "$BEFORE"
 
 echo "== clean shutdown"
 kill -TERM "$EMU_PID"

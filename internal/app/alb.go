@@ -33,7 +33,7 @@ func newLoadBalancers(a *App, pool string) *loadBalancers {
 	lb := &loadBalancers{app: a, wake: make(chan struct{}, 1), address: map[string]string{}}
 	lb.pool = netip.MustParsePrefix(pool).Masked()
 	lb.next = lb.pool.Addr().Next()
-	lb.elb = elbv2.New(elbv2.Options{Account: a.cfg.AccountID, Logger: a.log, OnChange: lb.nudge})
+	lb.elb = elbv2.New(elbv2.Options{Account: a.cfg.AccountID, Logger: a.log, OnChange: lb.nudge, Network: network{a.EC2}})
 	lb.data = alb.New(alb.Options{
 		Logger:            a.log,
 		CertificateLookup: a.certificate,

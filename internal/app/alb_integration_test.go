@@ -39,10 +39,10 @@ func newALBFixture(t *testing.T, deregistrationDelay int) *albFixture {
 	image := dockertest.TestAppImage(t)
 	e := emulatortest.Start(t, emulatortest.Options{Docker: true})
 	f := &albFixture{t: t, ctx: t.Context(), ecs: e.ECS(), elb: elb.NewFromConfig(e.Config("us-east-1"), func(o *elb.Options) { o.BaseEndpoint = aws.String(e.URL) }), image: image}
-	lb, err := f.elb.CreateLoadBalancer(f.ctx, &elb.CreateLoadBalancerInput{Name: aws.String("api-alb"), Subnets: []string{"subnet-1", "subnet-2"}})
+	lb, err := f.elb.CreateLoadBalancer(f.ctx, &elb.CreateLoadBalancerInput{Name: aws.String("api-alb"), Subnets: defaultSubnets[:2]})
 	must(t, "CreateLoadBalancer", func() error { return err })
 	tg, err := f.elb.CreateTargetGroup(f.ctx, &elb.CreateTargetGroupInput{
-		Name: aws.String("api-tg"), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(8080), VpcId: aws.String("vpc-1"),
+		Name: aws.String("api-tg"), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(8080), VpcId: aws.String(defaultVpc),
 		TargetType: elbtypes.TargetTypeEnumIp, HealthCheckPath: aws.String("/health"), HealthCheckIntervalSeconds: aws.Int32(5),
 		HealthCheckTimeoutSeconds: aws.Int32(2), HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2),
 	})

@@ -78,13 +78,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		Account: cfg.AccountID, Logger: log,
 		OnChange:     func(c ecsapi.Change) { a.Reconciler.Notify(c) },
 		TargetGroups: a.targetGroup,
+		Network:      network{a.EC2}.checkAwsvpc,
 	})
 	a.IAM = iam.New(iam.Options{})
 	a.STS = sts.New(sts.Options{Directory: a.IAM})
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID})
-	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS})
+	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists})
 	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
 	a.CFN = a.newCloudFormation()
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
@@ -94,6 +95,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		AllowPrivileged: cfg.AllowPrivileged,
 		AllowHostMounts: cfg.AllowHostMounts,
 		Scope:           cfg.DockerNetwork,
+		Interfaces:      network{a.EC2},
 		Logger:          log,
 	})
 	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})

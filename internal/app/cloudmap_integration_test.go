@@ -15,6 +15,7 @@ import (
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 	"github.com/miekg/dns"
 
+	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	"github.com/localaws/ecsemu/internal/testutil/dockertest"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
 )
@@ -100,7 +101,7 @@ func TestCloudMapWorkerResolvesFromHostAndTasks(t *testing.T) {
 
 func createWorkerRegistry(t *testing.T, ctx context.Context, cm *servicediscovery.Client) *string {
 	t.Helper()
-	op, err := cm.CreatePrivateDnsNamespace(ctx, &servicediscovery.CreatePrivateDnsNamespaceInput{Name: aws.String("internal.svc"), Vpc: aws.String("vpc-1")})
+	op, err := cm.CreatePrivateDnsNamespace(ctx, &servicediscovery.CreatePrivateDnsNamespaceInput{Name: aws.String("internal.svc"), Vpc: aws.String(defaultVpc)})
 	if err != nil {
 		t.Fatalf("CreatePrivateDnsNamespace: %v", err)
 	}
@@ -208,8 +209,12 @@ func env(kvs ...string) []types.KeyValuePair {
 	return out
 }
 
+// defaultVpc and defaultSubnets are us-east-1's default VPC of the test
+// account, as EC2 has it in every new emulator.
+var defaultVpc, defaultSubnets, defaultGroup = ec2api.DefaultVPCIDs("000000000000", "us-east-1")
+
 func awsvpc() *types.NetworkConfiguration {
-	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}
+	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: defaultSubnets[:1]}}
 }
 
 func must(t *testing.T, what string, fn func() error) {

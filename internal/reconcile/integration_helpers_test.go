@@ -26,6 +26,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
+	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	"github.com/localaws/ecsemu/internal/runtime"
 	"github.com/localaws/ecsemu/internal/testutil/dockertest"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
@@ -120,9 +121,13 @@ func (f *fixture) register(family string, containers ...types.ContainerDefinitio
 	return *out.TaskDefinition.TaskDefinitionArn
 }
 
+// defaultSubnets and defaultGroup are us-east-1's default VPC, which EC2
+// has in every new emulator.
+var _, defaultSubnets, defaultGroup = ec2api.DefaultVPCIDs("000000000000", "us-east-1")
+
 func awsvpc() *types.NetworkConfiguration {
 	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-		Subnets: []string{"subnet-12345678"}, SecurityGroups: []string{"sg-12345678"},
+		Subnets: defaultSubnets[:1], SecurityGroups: []string{defaultGroup},
 	}}
 }
 

@@ -66,7 +66,7 @@ func TestAwsvpcTaskGetsAndReleasesItsNetworkInterface(t *testing.T) {
 	enis.mu.Lock()
 	rec := enis.attached["eni-0123456789abcdef0"]
 	enis.mu.Unlock()
-	want := "us-east-1 subnet-12345678 sg-12345678 10.0.0.2 02:42:0a:00:00:02 arn:aws:ecs:us-east-1:000000000000:attachment/" + aws.ToString(att.Id)
+	want := "us-east-1 " + defaultSubnets[0] + " " + defaultGroup + " 10.0.0.2 02:42:0a:00:00:02 arn:aws:ecs:us-east-1:000000000000:attachment/" + aws.ToString(att.Id)
 	if rec != want {
 		t.Errorf("interface created with\n%s\nwant\n%s", rec, want)
 	}

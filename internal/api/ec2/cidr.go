@@ -84,8 +84,13 @@ func (r *subnetRecord) take(a netip.Addr, owner string) error {
 	return nil
 }
 
-func (r *subnetRecord) release(a netip.Addr) {
-	delete(r.used, a)
+// releaseOwned gives back the addresses an owner (an interface) took.
+func (r *subnetRecord) releaseOwned(owner string) {
+	for a, o := range r.used {
+		if o == owner {
+			delete(r.used, a)
+		}
+	}
 	r.updateCount()
 }
 

@@ -125,15 +125,18 @@ func (a *API) CheckAwsvpc(region string, subnets, groups []string) (kind string,
 }
 
 // CreateTaskInterface gives an awsvpc task its network interface in a
-// subnet: the next free address, a MAC, the private DNS name, the groups
-// (the VPC's default group when none), requester-managed and in use as
-// ECS's are. description is ECS's "arn:aws:ecs:…:attachment/…".
-func (a *API) CreateTaskInterface(region, subnetID string, groupIDs []string, description string) (types.NetworkInterface, error) {
+// subnet: the groups (the VPC's default group when none), requester-managed
+// and in use as ECS's are. ip and mac are the task's real ones (its
+// container network's), so what EC2 shows is what the task has; the
+// private DNS name follows from ip. Without them the interface gets the
+// subnet's next free address and a MAC of its own. description is ECS's
+// "arn:aws:ecs:…:attachment/…".
+func (a *API) CreateTaskInterface(region, subnetID string, groupIDs []string, ip, mac, description string) (types.NetworkInterface, error) {
 	s := a.Store(region)
 	var out types.NetworkInterface
 	err := s.write(func() error {
 		e, err := s.addInterface(interfaceSpec{subnet: subnetID, groups: groupIDs, description: description,
-			kind: types.NetworkInterfaceTypeInterface, requesterID: ecsRequester})
+			hostAddress: ip, mac: mac, kind: types.NetworkInterfaceTypeInterface, requesterID: ecsRequester})
 		if err != nil {
 			return err
 		}

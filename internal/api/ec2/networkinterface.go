@@ -16,6 +16,12 @@ type interfaceSpec struct {
 	groups      []string // none: the VPC's default group
 	description string
 	address     string // "" allocates the lowest free address
+	// hostAddress and mac are a task's real address and MAC (its Docker
+	// network's, outside the subnet's block): the interface shows them,
+	// and still takes one address of the subnet, so the subnet's count
+	// of free addresses drops by one per task as on AWS.
+	hostAddress string
+	mac         string
 	kind        types.NetworkInterfaceType
 	requesterID string // set for interfaces AWS services manage (ECS, NAT)
 }
@@ -30,6 +36,12 @@ func (s *Store) addInterface(spec interfaceSpec) (*types.NetworkInterface, error
 	groups, err := s.interfaceGroups(*sn.subnet.VpcId, spec.groups)
 	if err != nil {
 		return nil, err
+	}
+	var host netip.Addr
+	if spec.hostAddress != "" {
+		if host, err = netip.ParseAddr(spec.hostAddress); err != nil || !host.Is4() {
+			return nil, errInvalidParameterValue("Invalid value '%s' for privateIpAddress.", spec.hostAddress)
+		}
 	}
 	id := s.api.opts.IDs.New("eni")
 	var addr netip.Addr
@@ -46,11 +58,18 @@ func (s *Store) addInterface(spec interfaceSpec) (*types.NetworkInterface, error
 		return nil, errorf("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", spec.subnet)
 	}
 	s.created(id)
+	mac := macAddress(id)
+	if spec.mac != "" {
+		mac = spec.mac
+	}
+	if host.IsValid() {
+		addr = host
+	}
 	dns := privateDNSName(s.region, addr)
 	e := &types.NetworkInterface{
 		NetworkInterfaceId: ptr(id), SubnetId: ptr(spec.subnet), VpcId: ptr(*sn.subnet.VpcId),
 		AvailabilityZone: ptr(*sn.subnet.AvailabilityZone), AvailabilityZoneId: ptr(*sn.subnet.AvailabilityZoneId),
-		Description: ptr(spec.description), Groups: groups, InterfaceType: spec.kind, MacAddress: ptr(macAddress(id)),
+		Description: ptr(spec.description), Groups: groups, InterfaceType: spec.kind, MacAddress: ptr(mac),
 		OwnerId: ptr(s.account), PrivateDnsName: ptr(dns), PrivateIpAddress: ptr(addr.String()),
 		PrivateIpAddresses: []types.NetworkInterfacePrivateIpAddress{{Primary: ptr(true), PrivateIpAddress: ptr(addr.String()), PrivateDnsName: ptr(dns)}},
 		RequesterManaged:   ptr(spec.requesterID != ""), SourceDestCheck: ptr(true), Status: types.NetworkInterfaceStatusAvailable,
@@ -93,7 +112,7 @@ func (s *Store) removeInterface(id string) {
 		return
 	}
 	if sn, ok := s.subnets[*e.SubnetId]; ok {
-		sn.release(netip.MustParseAddr(*e.PrivateIpAddress))
+		sn.releaseOwned(id)
 	}
 	for _, a := range s.eips {
 		if deref(a.NetworkInterfaceId) == id {

@@ -81,7 +81,7 @@ func TestTaskInterfaces(t *testing.T) {
 	wantErr(t, err, "InvalidParameterValue", "belong to different networks")
 
 	desc := "arn:aws:ecs:us-east-1:000000000000:attachment/0f0e"
-	eni, err := e.api.CreateTaskInterface(region, a, []string{sg}, desc)
+	eni, err := e.api.CreateTaskInterface(region, a, []string{sg}, "", "", desc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +92,30 @@ func TestTaskInterfaces(t *testing.T) {
 	if len(got) != 1 || *got[0].NetworkInterfaceId != *eni.NetworkInterfaceId || *got[0].Groups[0].GroupId != sg {
 		t.Fatalf("DescribeNetworkInterfaces = %+v", got)
 	}
+	// A task's interface shows the task's real address and MAC (its
+	// container network's) and still uses one address of the subnet.
+	docker, err := e.api.CreateTaskInterface(region, a, nil, "172.18.0.5", "02:42:ac:12:00:05", desc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *docker.PrivateIpAddress != "172.18.0.5" || *docker.MacAddress != "02:42:ac:12:00:05" || *docker.PrivateDnsName != "ip-172-18-0-5.ec2.internal" ||
+		*docker.PrivateIpAddresses[0].PrivateIpAddress != "172.18.0.5" || *docker.Groups[0].GroupName != "default" {
+		t.Fatalf("task interface with its Docker address = %+v", docker)
+	}
+	count := func() int32 {
+		return *must(e.c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{a}}))(t).Subnets[0].AvailableIpAddressCount
+	}
+	if n := count(); n != 249 {
+		t.Fatalf("available addresses with two task interfaces = %d, want 249", n)
+	}
+	if err := e.api.DeleteInterface(region, *docker.NetworkInterfaceId); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 250 {
+		t.Fatalf("available addresses after deleting one = %d, want 250", n)
+	}
+	_, err = e.api.CreateTaskInterface(region, a, nil, "not-an-ip", "", desc)
+	wantErr(t, err, "InvalidParameterValue", "not-an-ip")
 	_, err = e.c.DeleteNetworkInterface(ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: eni.NetworkInterfaceId})
 	wantErr(t, err, "InvalidNetworkInterface.InUse", *eni.NetworkInterfaceId)
 	if err := e.api.DeleteInterface(region, *eni.NetworkInterfaceId); err != nil {

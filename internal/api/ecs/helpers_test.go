@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
 
+	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
 	"github.com/localaws/ecsemu/internal/server"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
@@ -188,9 +189,14 @@ func register(t testing.TB, c *ecs.Client, in *ecs.RegisterTaskDefinitionInput) 
 	return *out.TaskDefinition
 }
 
-// awsvpc is a network configuration with one subnet.
-func awsvpc() *types.NetworkConfiguration {
-	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-12345678"}}}
+// awsvpc is a network configuration with one subnet: the first default
+// subnet of us-east-1, which EC2 has in every new emulator.
+func awsvpc() *types.NetworkConfiguration { return awsvpcIn(region) }
+
+// awsvpcIn is awsvpc in another region's default VPC.
+func awsvpcIn(reg string) *types.NetworkConfiguration {
+	_, subnets, _ := ec2api.DefaultVPCIDs(account, reg)
+	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: subnets[:1]}}
 }
 
 // fargateService is a CreateService input for a Fargate service.
@@ -216,7 +222,7 @@ func runFargate(t testing.TB, c *ecs.Client, cluster, td string, count int32) []
 	t.Helper()
 	out := must(c.RunTask(context.Background(), &ecs.RunTaskInput{
 		Cluster: aws.String(cluster), TaskDefinition: aws.String(td), Count: aws.Int32(count),
-		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: awsvpc(),
+		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: awsvpcIn(c.Options().Region),
 	}))(t)
 	if len(out.Failures) > 0 || len(out.Tasks) != int(count) {
 		t.Fatalf("RunTask: %d tasks, failures %v", len(out.Tasks), out.Failures)

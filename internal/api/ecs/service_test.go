@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 )
 
 var deploymentID = regexp.MustCompile(`^ecs-svc/\d{19}$`)
@@ -314,13 +316,14 @@ func TestUpdateService(t *testing.T) {
 	})
 
 	t.Run("new network configuration", func(t *testing.T) {
-		nc := &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-2"}, SecurityGroups: []string{"sg-1"}}}
+		_, subnets, sg := ec2api.DefaultVPCIDs(account, region)
+		nc := &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: subnets[1:2], SecurityGroups: []string{sg}}}
 		svc := update(&ecs.UpdateServiceInput{NetworkConfiguration: nc})
 		got := svc.NetworkConfiguration.AwsvpcConfiguration
-		if got.Subnets[0] != "subnet-2" || got.AssignPublicIp != types.AssignPublicIpDisabled {
+		if got.Subnets[0] != subnets[1] || got.AssignPublicIp != types.AssignPublicIpDisabled {
 			t.Errorf("network = %+v", got)
 		}
-		if d := svc.Deployments[0]; d.NetworkConfiguration.AwsvpcConfiguration.Subnets[0] != "subnet-2" {
+		if d := svc.Deployments[0]; d.NetworkConfiguration.AwsvpcConfiguration.Subnets[0] != subnets[1] {
 			t.Errorf("new deployment's network = %+v", d.NetworkConfiguration.AwsvpcConfiguration)
 		}
 		_, err := c.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String("dev"), Service: aws.String("svc"),

@@ -63,7 +63,7 @@ func TestRunTask(t *testing.T) {
 					subnet = aws.ToString(d.Value)
 				}
 			}
-			if aws.ToString(a.Type) != "ElasticNetworkInterface" || subnet != "subnet-12345678" {
+			if aws.ToString(a.Type) != "ElasticNetworkInterface" || subnet != awsvpc().AwsvpcConfiguration.Subnets[0] {
 				t.Errorf("attachment = %s with subnet %q", aws.ToString(a.Type), subnet)
 			}
 		}

@@ -94,8 +94,8 @@ func (s *Store) inventZones(ids []string) ([]types.AvailabilityZone, map[string]
 	byZone := map[string]string{}
 	for _, id := range ids {
 		if zone, ok := s.subnets[id]; ok {
-			if other, dup := byZone[zone]; dup {
-				return nil, nil, errInvalidConfig("A load balancer cannot be attached to multiple subnets in the same Availability Zone ('%s' and '%s' are both in %s)", other, id, zone)
+			if _, dup := byZone[zone]; dup {
+				return nil, nil, errInvalidConfig("%s", sameZoneMessage)
 			}
 			byZone[zone] = id
 		}

@@ -25,6 +25,10 @@ type NetworkLookup interface {
 	DefaultSecurityGroup(region, vpcID string) string
 }
 
+// sameZoneMessage is AWS's refusal of two subnets in one zone, word for
+// word (it names neither subnet).
+const sameZoneMessage = "A load balancer cannot be attached to multiple subnets in the same Availability Zone"
+
 // placeSubnetsEC2 puts each subnet in its EC2 zone: every subnet must
 // exist, all in one VPC, no two in one zone.
 func (s *Store) placeSubnetsEC2(ids []string) (string, []types.AvailabilityZone, error) {
@@ -42,8 +46,8 @@ func (s *Store) placeSubnetsEC2(ids []string) (string, []types.AvailabilityZone,
 		if sn.VpcID != subnets[0].VpcID {
 			return "", nil, errInvalidConfig("Subnets must all be in the same VPC ('%s' is in %s, '%s' in %s)", subnets[0].ID, subnets[0].VpcID, sn.ID, sn.VpcID)
 		}
-		if other, dup := byZone[sn.Zone]; dup {
-			return "", nil, errInvalidConfig("A load balancer cannot be attached to multiple subnets in the same Availability Zone ('%s' and '%s' are both in %s)", other, sn.ID, sn.Zone)
+		if _, dup := byZone[sn.Zone]; dup {
+			return "", nil, errInvalidConfig("%s", sameZoneMessage)
 		}
 		byZone[sn.Zone] = sn.ID
 		zones = append(zones, types.AvailabilityZone{SubnetId: ptr(sn.ID), ZoneName: ptr(sn.Zone), LoadBalancerAddresses: []types.LoadBalancerAddress{}})

@@ -36,6 +36,10 @@ type Options struct {
 	// instance's health). It must not block: a DNS server typically does
 	// a non-blocking send on a channel and rebuilds from DNSSnapshot.
 	OnChange func()
+	// VPCExists tells whether a VPC exists in a region (EC2); a private DNS
+	// namespace in a VPC it does not know fails as on AWS, through its
+	// operation. Nil: every VPC is taken as it is.
+	VPCExists func(region, vpcID string) bool
 }
 
 // API serves Cloud Map operations. It is safe for concurrent use.
@@ -104,6 +108,7 @@ func (a *API) StoreFor(account, region string) *Store {
 	s, ok := a.stores[k]
 	if !ok {
 		s = newStore(region, account, a.opts.Now, a.opts.IDs, a.dnsChanged)
+		s.vpcExists = a.opts.VPCExists
 		a.stores[k] = s
 	}
 	return s

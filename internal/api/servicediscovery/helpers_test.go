@@ -77,8 +77,14 @@ type env struct {
 // runs e.onChange, if a test set one.
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, func(*cloudmap.Options) {})
+}
+
+// newEnvWith is newEnv with options changed by tune.
+func newEnvWith(t testing.TB, tune func(*cloudmap.Options)) *env {
+	t.Helper()
 	e := &env{Clock: newClock()}
-	e.API = cloudmap.New(cloudmap.Options{
+	opts := cloudmap.Options{
 		Account: account,
 		Now:     e.Clock.Now,
 		OnChange: func() {
@@ -90,7 +96,9 @@ func newEnv(t testing.TB) *env {
 				f()
 			}
 		},
-	})
+	}
+	tune(&opts)
+	e.API = cloudmap.New(opts)
 	srv := httptest.NewServer(e.handler(t))
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL

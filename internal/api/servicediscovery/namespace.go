@@ -3,6 +3,7 @@ package servicediscovery
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -120,6 +121,9 @@ func (s *Store) createNamespace(req namespaceRequest) (string, error) {
 	}
 
 	id := s.ids.NamespaceID()
+	if req.typ == types.NamespaceTypeDnsPrivate && s.vpcExists != nil && !s.vpcExists(s.region, *req.vpc) {
+		return s.failedNamespace(id, creator, *req.vpc), nil
+	}
 	ns := &namespace{
 		Namespace: types.Namespace{
 			Id:               ptr(id),
@@ -146,6 +150,20 @@ func (s *Store) createNamespace(req namespaceRequest) (string, error) {
 	ns.createOp = s.newOperation(types.OperationTypeCreateNamespace, map[string]string{string(types.OperationTargetTypeNamespace): id}, id, "", creator)
 	s.dnsChangedIn(ns)
 	return ns.createOp, nil
+}
+
+// failedNamespace records the CREATE_NAMESPACE operation of a private
+// namespace whose VPC EC2 does not know: Route 53 refuses the hosted zone,
+// so the operation ends in FAIL with Route 53's words and the namespace
+// never exists. Callers hold the lock.
+func (s *Store) failedNamespace(id, creator, vpc string) string {
+	opID := s.newOperation(types.OperationTypeCreateNamespace, map[string]string{string(types.OperationTargetTypeNamespace): id}, id, "", creator)
+	s.operations[opID].failure = &operationFailure{
+		code: "CANNOT_CREATE_HOSTED_ZONE",
+		message: fmt.Sprintf("The VPC: %s in region %s that you provided is not authorized to make the association. "+
+			"(Service: AmazonRoute53; Status Code: 400; Error Code: InvalidVPCId)", vpc, s.region),
+	}
+	return opID
 }
 
 // namespacesClash reports whether a new namespace would be a duplicate of

@@ -27,7 +27,10 @@ import (
 // Pollers (CloudFormation, scripts, the CLI) therefore see the whole
 // lifecycle within a third of a second and never an operation stuck in
 // SUBMITTED. Requests are validated synchronously, so an accepted
-// operation always succeeds: the emulator never reports FAIL.
+// operation succeeds, with one exception AWS has too: a private DNS
+// namespace whose VPC does not exist is accepted, and its operation ends
+// in FAIL (CANNOT_CREATE_HOSTED_ZONE, Route 53's refusal) instead of
+// SUCCESS, with no namespace created.
 //
 // Operations are forgotten 24 hours after they were submitted.
 const (
@@ -46,7 +49,12 @@ type operation struct {
 	requestID   string            // CreatorRequestId / UpdaterRequestId, for DuplicateRequest
 	created     time.Time
 	seq         uint64
+	failure     *operationFailure // set: the operation ends in FAIL
 }
+
+// operationFailure is why an operation failed: its ErrorCode and
+// ErrorMessage.
+type operationFailure struct{ code, message string }
 
 // status is the operation's status at now and when it last changed.
 func (o *operation) status(now time.Time) (types.OperationStatus, time.Time) {
@@ -55,6 +63,8 @@ func (o *operation) status(now time.Time) (types.OperationStatus, time.Time) {
 		return types.OperationStatusSubmitted, o.created
 	case age < operationDoneAfter:
 		return types.OperationStatusPending, o.created.Add(operationPendingAfter)
+	case o.failure != nil:
+		return types.OperationStatusFail, o.created.Add(operationDoneAfter)
 	default:
 		return types.OperationStatusSuccess, o.created.Add(operationDoneAfter)
 	}
@@ -107,7 +117,7 @@ func (s *Store) operationView(o *operation, now time.Time) *types.Operation {
 		targets[k] = v
 	}
 	created := o.created
-	return &types.Operation{
+	v := &types.Operation{
 		Id:           ptr(o.id),
 		Type:         o.typ,
 		Status:       st,
@@ -116,6 +126,10 @@ func (s *Store) operationView(o *operation, now time.Time) *types.Operation {
 		Targets:      targets,
 		OwnerAccount: ptr(s.account),
 	}
+	if st == types.OperationStatusFail {
+		v.ErrorCode, v.ErrorMessage = ptr(o.failure.code), ptr(o.failure.message)
+	}
+	return v
 }
 
 func (s *Store) GetOperation(_ context.Context, in *sd.GetOperationInput) (*sd.GetOperationOutput, error) {

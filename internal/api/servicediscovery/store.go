@@ -58,6 +58,7 @@ type Store struct {
 	now             func() time.Time
 	ids             IDs
 	onDNSChange     func()
+	vpcExists       func(region, vpcID string) bool // nil: unchecked
 
 	mu         sync.Mutex
 	dnsDirty   bool // a change DNS serves happened under the current lock
