@@ -30,7 +30,7 @@ type netClients struct {
 	sd  *servicediscovery.Client
 }
 
-func clientsOf(e *emulatortest.Emulator) netClients {
+func netClientsOf(e *emulatortest.Emulator) netClients {
 	cfg := e.Config("us-east-1")
 	return netClients{
 		ecs: e.ECS(),
@@ -80,7 +80,7 @@ func ownVPC(t *testing.T, c *ec2.Client, cidr string) (vpc string, subnets []str
 // with the errors AWS gives; real IDs are accepted.
 func TestNetworkReferencesAreCheckedAgainstEC2(t *testing.T) {
 	e := emulatortest.Start(t, emulatortest.Options{})
-	c := clientsOf(e)
+	c := netClientsOf(e)
 	ctx := t.Context()
 	vpc, subnets, sg := ownVPC(t, c.ec2, "10.7")
 	// A second subnet in us-east-1a, for the one-zone check.
@@ -207,7 +207,7 @@ func detailsOf(task types.Task) map[string]string {
 func TestAwsvpcTasksHaveNetworkInterfaces(t *testing.T) {
 	image := dockertest.TestAppImage(t)
 	e := emulatortest.Start(t, emulatortest.Options{Docker: true})
-	c := clientsOf(e)
+	c := netClientsOf(e)
 	ctx := t.Context()
 	_, subnets, sg := ownVPC(t, c.ec2, "10.8")
 	must(t, "CreateCluster", func() error { _, err := c.ecs.CreateCluster(ctx, &ecs.CreateClusterInput{}); return err })
