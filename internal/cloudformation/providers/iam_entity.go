@@ -3,8 +3,10 @@ package providers
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/cloudformation/props"
@@ -204,4 +206,31 @@ func noGroups(p map[string]any) error {
 		return &engine.Failure{Message: "IAM groups are not supported by this emulator (Groups: " + fmt.Sprint(groups) + ")"}
 	}
 	return nil
+}
+
+// retagIAM moves a role's or user's tags from one set to another: the keys
+// that went are untagged, the rest (re)set.
+func retagIAM(from, to []types.Tag, untag func([]string) error, tag func([]types.Tag) error) error {
+	if reflect.DeepEqual(from, to) {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, t := range to {
+		keep[deref(t.Key)] = true
+	}
+	var gone []string
+	for _, t := range from {
+		if !keep[deref(t.Key)] {
+			gone = append(gone, deref(t.Key))
+		}
+	}
+	if len(gone) > 0 {
+		if err := untag(gone); err != nil {
+			return err
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	return tag(to)
 }

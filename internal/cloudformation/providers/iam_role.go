@@ -2,7 +2,6 @@ package providers
 
 import (
 	"context"
-	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -102,7 +101,15 @@ func (p *IAMRole) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 	if err := p.setBoundary(cctx, s, name, old.PermissionsBoundary, in.PermissionsBoundary); err != nil {
 		return nil, err
 	}
-	if err := p.retag(cctx, s, name, iamTags(req, old.Tags), iamTags(req, in.Tags)); err != nil {
+	untag := func(keys []string) error {
+		_, err := s.UntagRole(cctx, &iam.UntagRoleInput{RoleName: &name, TagKeys: keys})
+		return err
+	}
+	tag := func(tags []types.Tag) error {
+		_, err := s.TagRole(cctx, &iam.TagRoleInput{RoleName: &name, Tags: tags})
+		return err
+	}
+	if err := retagIAM(iamTags(req, old.Tags), iamTags(req, in.Tags), untag, tag); err != nil {
 		return nil, err
 	}
 	if err := roleEntity(s, name).apply(cctx, oldPols, pols); err != nil {
@@ -125,33 +132,6 @@ func (p *IAMRole) setBoundary(ctx context.Context, s *iamapi.Store, name string,
 	default:
 		_, err = s.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: &name, PermissionsBoundary: to})
 	}
-	return err
-}
-
-// retag removes the tags that went and sets the rest.
-func (p *IAMRole) retag(ctx context.Context, s *iamapi.Store, name string, from, to []types.Tag) error {
-	if reflect.DeepEqual(from, to) {
-		return nil
-	}
-	keep := map[string]bool{}
-	for _, t := range to {
-		keep[deref(t.Key)] = true
-	}
-	var gone []string
-	for _, t := range from {
-		if !keep[deref(t.Key)] {
-			gone = append(gone, deref(t.Key))
-		}
-	}
-	if len(gone) > 0 {
-		if _, err := s.UntagRole(ctx, &iam.UntagRoleInput{RoleName: &name, TagKeys: gone}); err != nil {
-			return err
-		}
-	}
-	if len(to) == 0 {
-		return nil
-	}
-	_, err := s.TagRole(ctx, &iam.TagRoleInput{RoleName: &name, Tags: to})
 	return err
 }
 

@@ -347,3 +347,28 @@ func TestIAMPermissionsBoundary(t *testing.T) {
 		t.Errorf("user boundary = %+v", got.User.PermissionsBoundary)
 	}
 }
+
+func TestIAMUserUpdatesPathAndTagsInPlace(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	req, res := e.create(t, "AWS::IAM::User", "Deployer", map[string]any{"Tags": []any{map[string]any{"Key": "a", "Value": "1"}}})
+	next := map[string]any{"Path": "/ci/", "Tags": []any{map[string]any{"Key": "b", "Value": "2"}}}
+	if e.reg["AWS::IAM::User"].Replaces(req.Properties, next) {
+		t.Fatal("a new Path replaces the user")
+	}
+	got := e.update(t, req, next)
+	if got.Attributes["Arn"] != "arn:aws:iam::000000000000:user/ci/"+res.PhysicalID {
+		t.Errorf("Arn after the move = %v", got.Attributes["Arn"])
+	}
+	tags, err := e.iam().ListUserTags(ctx, &iam.ListUserTagsInput{UserName: &res.PhysicalID})
+	var keys []string
+	for _, tg := range tags.Tags {
+		keys = append(keys, deref(tg.Key)+"="+deref(tg.Value))
+	}
+	if err != nil || !reflect.DeepEqual(keys, []string{"team=blue", "b=2"}) {
+		t.Errorf("tags after update = %v, %v", keys, err)
+	}
+	if !e.reg["AWS::IAM::User"].Replaces(next, map[string]any{"UserName": "x"}) {
+		t.Error("a new UserName does not replace the user")
+	}
+}

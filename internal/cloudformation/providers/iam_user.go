@@ -2,9 +2,9 @@ package providers
 
 import (
 	"context"
-	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/cloudformation/props"
@@ -56,8 +56,7 @@ func (p *IAMUser) Create(ctx context.Context, req *engine.Request) (*engine.Resu
 	return &engine.Result{PhysicalID: *in.UserName, Attributes: map[string]any{"Arn": deref(out.User.Arn)}}, nil
 }
 
-// Update changes the user's policies. IAM here has no TagUser, so a
-// change of Tags fails rather than being dropped.
+// Update changes the user's path, tags, boundary and policies in place.
 func (p *IAMUser) Update(ctx context.Context, req *engine.Request) (*engine.Result, error) {
 	in, pols, err := userInput(req.Properties)
 	if err != nil {
@@ -67,10 +66,23 @@ func (p *IAMUser) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 	if err != nil {
 		old, oldPols = &iam.CreateUserInput{}, entityPolicies{}
 	}
-	if !reflect.DeepEqual(old.Tags, in.Tags) {
-		return nil, &engine.Failure{Message: "Changing the Tags of an IAM user is not supported by this emulator"}
+	s, cctx, name := p.api.Store(req.Account), callCtx(ctx, req), req.PhysicalID
+	if deref(in.Path) != deref(old.Path) {
+		if _, err := s.UpdateUser(cctx, &iam.UpdateUserInput{UserName: &name, NewPath: ptr(pathOr(in.Path))}); err != nil {
+			return nil, err
+		}
 	}
-	s, cctx := p.api.Store(req.Account), callCtx(ctx, req)
+	untag := func(keys []string) error {
+		_, err := s.UntagUser(cctx, &iam.UntagUserInput{UserName: &name, TagKeys: keys})
+		return err
+	}
+	tag := func(tags []types.Tag) error {
+		_, err := s.TagUser(cctx, &iam.TagUserInput{UserName: &name, Tags: tags})
+		return err
+	}
+	if err := retagIAM(iamTags(req, old.Tags), iamTags(req, in.Tags), untag, tag); err != nil {
+		return nil, err
+	}
 	switch b := in.PermissionsBoundary; {
 	case deref(b) == deref(old.PermissionsBoundary):
 	case b == nil:
@@ -103,7 +115,15 @@ func (p *IAMUser) Delete(ctx context.Context, req *engine.Request) error {
 	return ignoreNoSuchEntity(err)
 }
 
-// Replaces: a new UserName or Path replaces the user.
+// Replaces: only a new UserName replaces the user.
 func (p *IAMUser) Replaces(oldProps, newProps map[string]any) bool {
-	return anyChanged(oldProps, newProps, "UserName", "Path")
+	return anyChanged(oldProps, newProps, "UserName")
+}
+
+// pathOr is a path property, "/" when absent (IAM's default).
+func pathOr(p *string) string {
+	if p == nil {
+		return "/"
+	}
+	return *p
 }
