@@ -51,6 +51,12 @@
 //	                           the round of -n), pausing -every between lines,
 //	                           padded with x to -size bytes, the last without
 //	                           a newline with -partial; then exit 0
+//	testapp get-env <var> [path]  get the URL in $var, with path appended
+//	testapp aws whoami         STS GetCallerIdentity with the SDK's default
+//	                           configuration (AWS_ENDPOINT_URL, container
+//	                           credentials); prints JSON, exit 1 on error
+//	testapp aws discover <namespace> <service>
+//	                           Cloud Map DiscoverInstances, likewise
 //
 // Every request is logged as one line on stdout.
 package main
@@ -85,6 +91,10 @@ func main() {
 		code = cmdExit(args)
 	case "print":
 		code = cmdPrint(args)
+	case "aws":
+		code = cmdAWS(args)
+	case "get-env":
+		code = cmdGetEnv(args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(os.Stdout, usage)
 	default:
@@ -103,4 +113,8 @@ const usage = `usage:
   testapp exit <code>        exit at once with <code>
   testapp print [-n N] [-every D] [-size N] [-partial] LINE...
                              print lines ("2>LINE" on stderr), then exit 0
+  testapp get-env <var> [path]  print the body of the URL in $<var> (plus path)
+  testapp aws whoami         STS GetCallerIdentity with the SDK's default configuration
+  testapp aws discover <namespace> <service>
+                             Cloud Map DiscoverInstances with the SDK's default configuration
 `

@@ -56,6 +56,8 @@ type App struct {
 	DNS        *dnsserver.Server // nil when disabled
 
 	lbs       *loadBalancers
+	tnet      taskNet       // the task network (tasknetwork.go)
+	taskEP    taskEndpoints // services for task containers (taskendpoint.go)
 	ln        net.Listener
 	httpSrv   *http.Server
 	dnsSync   chan struct{}
@@ -136,6 +138,7 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.Ships.Start(runCtx)
+	a.startTaskEndpoints(runCtx)
 	a.Reconciler.Start(runCtx)
 	go a.lbs.run(runCtx)
 	go func() {
@@ -156,6 +159,7 @@ func (a *App) Endpoint() string { return "http://" + a.ln.Addr().String() }
 func (a *App) Shutdown(ctx context.Context) {
 	_ = a.httpSrv.Shutdown(ctx)
 	<-a.done
+	a.taskEP.shutdown(ctx)
 	a.CFN.Close()
 	a.cancelRun()
 	a.Reconciler.Wait()

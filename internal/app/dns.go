@@ -5,11 +5,9 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	"github.com/localaws/ecsemu/internal/dnsserver"
-	"github.com/localaws/ecsemu/internal/runtime/docker"
 )
 
 // startDNS starts the Cloud Map DNS server on the host address and, when
@@ -46,16 +44,12 @@ func (a *App) dnsAddrs(ctx context.Context) (host, task []string) {
 	if a.cfg.DNSListen != "" && a.cfg.DNSListen != "off" {
 		host = append(host, a.cfg.DNSListen)
 	}
-	drt, ok := a.Runtime.(*docker.Runtime)
-	if !a.cfg.DNSForTasks || !ok {
+	if !a.cfg.DNSForTasks {
 		return host, nil
 	}
-	gctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	gw, err := drt.Gateway(gctx)
-	if err != nil {
-		a.log.Warn("tasks will use Docker's default DNS: the task network is not available", "err", err)
-		return host, nil
+	gw := a.taskNetwork(ctx).gateway
+	if gw == "" {
+		return host, nil // tasks use Docker's default DNS
 	}
 	a.Reconciler.SetTaskDNS([]string{gw})
 	return host, []string{net.JoinHostPort(gw, "53")}

@@ -34,6 +34,12 @@ type Config struct {
 	DNSListen       string
 	DNSForTasks     bool
 	ALBAddresses    string
+	// EndpointForTasks serves the AWS endpoint on the task network's
+	// gateway and sets AWS_ENDPOINT_URL in task containers.
+	EndpointForTasks bool
+	// TaskMetadata serves the task metadata endpoint and task-role
+	// credentials at 169.254.170.2 on a link-local task network.
+	TaskMetadata bool
 }
 
 // setting describes one flag/variable pair, for parsing and for the docs.
@@ -60,6 +66,8 @@ var settings = []setting{
 	{"dns-listen", "EMULATOR_DNS_LISTEN", "127.0.0.1:8053", "address of the Cloud Map DNS server for the host (UDP and TCP); `off` disables it"},
 	{"alb-addresses", "EMULATOR_ALB_ADDRESSES", "127.0.1.0/24", "loopback range each load balancer gets its own address from (its listeners bind there; its DNS name resolves to it)"},
 	{"dns-for-tasks", "EMULATOR_DNS_FOR_TASKS", "true", "also serve DNS on the task network's gateway, port 53, and make it the tasks' resolver (needs root or CAP_NET_BIND_SERVICE)"},
+	{"endpoint-for-tasks", "EMULATOR_ENDPOINT_FOR_TASKS", "true", "also serve the AWS endpoint on the task network's gateway (the port of --listen) and set AWS_ENDPOINT_URL in task containers whose definition sets none"},
+	{"task-metadata", "EMULATOR_TASK_METADATA", "true", "serve the task metadata endpoint (v3, v4) and task-role credentials at 169.254.170.2 on a link-local network every task joins, and set ECS_CONTAINER_METADATA_URI(_V4) and AWS_CONTAINER_CREDENTIALS_* in task containers"},
 }
 
 // Load parses args (without the program name) with defaults taken from the
@@ -87,23 +95,25 @@ func Load(args []string, getenv func(string) string, errOut io.Writer) (Config, 
 func build(get func(string) string) (Config, error) {
 	p := parser{get: get}
 	c := Config{
-		Listen:          get("listen"),
-		Region:          get("region"),
-		AccountID:       get("account-id"),
-		DockerHost:      get("docker-host"),
-		DockerNetwork:   get("docker-network"),
-		KeepContainers:  p.bool("keep-containers"),
-		StoppedTaskTTL:  p.duration("stopped-task-ttl"),
-		TaskSettleTime:  p.duration("task-settle-time"),
-		PullTimeout:     p.duration("pull-timeout"),
-		ShutdownTimeout: p.duration("shutdown-timeout"),
-		AllowPrivileged: p.bool("allow-privileged"),
-		AllowHostMounts: p.bool("allow-host-mounts"),
-		LogFormat:       get("log-format"),
-		DisableDocker:   p.bool("disable-docker"),
-		DNSListen:       get("dns-listen"),
-		DNSForTasks:     p.bool("dns-for-tasks"),
-		ALBAddresses:    p.prefix("alb-addresses"),
+		Listen:           get("listen"),
+		Region:           get("region"),
+		AccountID:        get("account-id"),
+		DockerHost:       get("docker-host"),
+		DockerNetwork:    get("docker-network"),
+		KeepContainers:   p.bool("keep-containers"),
+		StoppedTaskTTL:   p.duration("stopped-task-ttl"),
+		TaskSettleTime:   p.duration("task-settle-time"),
+		PullTimeout:      p.duration("pull-timeout"),
+		ShutdownTimeout:  p.duration("shutdown-timeout"),
+		AllowPrivileged:  p.bool("allow-privileged"),
+		AllowHostMounts:  p.bool("allow-host-mounts"),
+		LogFormat:        get("log-format"),
+		DisableDocker:    p.bool("disable-docker"),
+		DNSListen:        get("dns-listen"),
+		DNSForTasks:      p.bool("dns-for-tasks"),
+		ALBAddresses:     p.prefix("alb-addresses"),
+		EndpointForTasks: p.bool("endpoint-for-tasks"),
+		TaskMetadata:     p.bool("task-metadata"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		p.fail("log-level", err)

@@ -55,7 +55,7 @@ func (r *Reconciler) containerSpec(t *ecsapi.Task, cd types.ContainerDefinition)
 		SandboxID:      t.SandboxID,
 		Entrypoint:     cd.EntryPoint,
 		Command:        cd.Command,
-		Env:            environment(t, cd, o),
+		Env:            environment(t, cd, o, r.injectedVariables(t, name)),
 		WorkingDir:     deref(cd.WorkingDirectory),
 		User:           deref(cd.User),
 		CPUShares:      int64(cd.Cpu),
@@ -141,8 +141,9 @@ func override(t *ecsapi.Task, name string) *types.ContainerOverride {
 }
 
 // environment merges the definition's variables with the override's (the
-// override wins) after the variables Fargate itself sets.
-func environment(t *ecsapi.Task, cd types.ContainerDefinition, o *types.ContainerOverride) []string {
+// override wins) after the variables Fargate itself sets and the
+// emulator's injected ones.
+func environment(t *ecsapi.Task, cd types.ContainerDefinition, o *types.ContainerOverride, injected []types.KeyValuePair) []string {
 	region := regionOf(*t.TaskArn)
 	vars := map[string]string{
 		"AWS_EXECUTION_ENV":  "AWS_ECS_FARGATE",
@@ -159,6 +160,7 @@ func environment(t *ecsapi.Task, cd types.ContainerDefinition, o *types.Containe
 			vars[k] = deref(kv.Value)
 		}
 	}
+	add(injected)
 	add(cd.Environment)
 	if o != nil {
 		add(o.Environment)

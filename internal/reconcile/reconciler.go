@@ -57,6 +57,7 @@ type Reconciler struct {
 	// taskDNS are the resolvers of task containers (the emulator's DNS
 	// server on the task network), empty for the engine's default.
 	taskDNS []string
+	taskEnv TaskEnvironment // see taskenv.go; nil: nothing beyond Fargate's basics
 }
 
 // SetTaskDNS sets the resolvers of task containers; call before Start.

@@ -58,9 +58,10 @@ func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsa
 	// Not cancelled by a shutdown: a create cut short may still happen in
 	// the engine, and then nobody would know to remove it (see mustFinish).
 	sb, err := r.rt.CreateSandbox(mustFinish(ctx), runtime.SandboxSpec{
-		Name:   sandboxName(t),
-		Labels: r.labels(t, "", runtime.RoleSandbox),
-		DNS:    r.taskDNS,
+		Name:       sandboxName(t),
+		Labels:     r.labels(t, "", runtime.RoleSandbox),
+		DNS:        r.taskDNS,
+		ExtraHosts: r.taskHosts(),
 	})
 	if err != nil {
 		if ctx.Err() == nil {

@@ -54,6 +54,9 @@ type SandboxSpec struct {
 	DNS []string
 	// Hostname of the task (containers that join a namespace share it).
 	Hostname string
+	// ExtraHosts are /etc/hosts entries ("name:address") of the task's
+	// containers, which share the sandbox's hosts file.
+	ExtraHosts []string
 }
 
 // Sandbox is a running network-namespace owner with its own IP address.

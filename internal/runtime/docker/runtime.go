@@ -8,8 +8,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -48,6 +50,10 @@ type Runtime struct {
 	pulls   flightGroup // one pull per image reference
 	sandbox flightGroup // one import of the sandbox image
 	netMu   sync.Mutex  // serialises find-or-create of the task network
+	// linkLocal is set once sandboxes also join the link-local network,
+	// whose gateway is linkLocalGW (set under netMu before).
+	linkLocal   atomic.Bool
+	linkLocalGW netip.Addr
 
 	// pullHook, when set (tests only), runs at the start of each real pull.
 	pullHook func(ref string)

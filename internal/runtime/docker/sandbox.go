@@ -43,7 +43,11 @@ func (r *Runtime) CreateSandbox(ctx context.Context, spec runtime.SandboxSpec) (
 	if err != nil {
 		return runtime.Sandbox{}, err
 	}
-	sb, err := r.startSandbox(ctx, id, netID)
+	err = r.joinLinkLocal(ctx, id)
+	var sb runtime.Sandbox
+	if err == nil {
+		sb, err = r.startSandbox(ctx, id, netID)
+	}
 	if err != nil {
 		// A sandbox that never ran is useless; do not leave it behind.
 		_ = r.RemoveContainer(context.WithoutCancel(ctx), id)
@@ -72,6 +76,7 @@ func sandboxCreateOptions(spec runtime.SandboxSpec, image, netID string) (client
 		HostConfig: &container.HostConfig{
 			NetworkMode: container.NetworkMode(netID),
 			DNS:         dns,
+			ExtraHosts:  spec.ExtraHosts,
 			Init:        &noInit, // the pause process is its own init
 			Resources: container.Resources{
 				Memory:    sandboxMemory,

@@ -54,6 +54,10 @@ type Options struct {
 	// services without checks complete their deployments quickly while a
 	// task that crashes within a second still never counts.
 	SettleTime time.Duration
+	// TaskEndpoints serves the AWS endpoint on the task network's gateway
+	// and the task metadata and credentials endpoint at 169.254.170.2,
+	// and sets their variables in task containers. Only with Docker.
+	TaskEndpoints bool
 	// StoppedTaskTTL overrides the default of one hour.
 	StoppedTaskTTL time.Duration
 	Logger         *slog.Logger
@@ -107,6 +111,8 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DNSListen = "127.0.0.1:0"
 	cfg.DNSForTasks = opts.Docker && opts.TaskDNS
+	cfg.EndpointForTasks = opts.Docker && opts.TaskEndpoints
+	cfg.TaskMetadata = opts.Docker && opts.TaskEndpoints
 	cfg.DisableDocker = !opts.Docker
 	cfg.DockerNetwork = fmt.Sprintf("ecs-emulator-test-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9)
 	// Load balancers of emulators running side by side (parallel tests,
