@@ -83,6 +83,16 @@ func (lb *loadBalancers) sync() time.Time {
 	return next
 }
 
+// reset applies the (emptied) configuration at once, closing every
+// listener, and hands the addresses out again from the start of the pool.
+func (lb *loadBalancers) reset() {
+	lb.sync()
+	lb.mu.Lock()
+	lb.address = map[string]string{}
+	lb.next = lb.pool.Addr().Next()
+	lb.mu.Unlock()
+}
+
 // addressOf returns the load balancer's address, allocating one on first use.
 func (lb *loadBalancers) addressOf(arn string) string {
 	if a, ok := lb.address[arn]; ok {

@@ -247,7 +247,7 @@ func TestALBDrainingLastsTheDeregistrationDelay(t *testing.T) {
 	if st := aws.ToString(desc.Tasks[0].LastStatus); st != "DEACTIVATING" {
 		t.Errorf("within the deregistration delay the task is %s, want DEACTIVATING", st)
 	}
-	ip := taskIP(desc.Tasks[0])
+	ip := privateIP(desc.Tasks[0])
 	if got := f.targetHealth(ip); got != "draining/Target.DeregistrationInProgress" {
 		t.Errorf("within the deregistration delay the old task's target (%s) is %q, want draining/Target.DeregistrationInProgress", ip, got)
 	}
@@ -271,18 +271,6 @@ func (f *albFixture) targetHealth(ip string) string {
 	for _, d := range out.TargetHealthDescriptions {
 		if aws.ToString(d.Target.Id) == ip {
 			return string(d.TargetHealth.State) + "/" + string(d.TargetHealth.Reason)
-		}
-	}
-	return ""
-}
-
-// taskIP is an awsvpc task's private IPv4 address.
-func taskIP(task types.Task) string {
-	for _, a := range task.Attachments {
-		for _, d := range a.Details {
-			if aws.ToString(d.Name) == "privateIPv4Address" {
-				return aws.ToString(d.Value)
-			}
 		}
 	}
 	return ""

@@ -109,6 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	srv := server.New(server.Options{
 		Services: a.services(), Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
+		Reset: a.Reset,
 	})
 	a.httpSrv = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return a, nil

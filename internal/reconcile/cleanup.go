@@ -44,6 +44,12 @@ func (r *Reconciler) sweep(ctx context.Context, keepKnown bool) {
 	}
 }
 
+// RemoveAll removes every task container of this emulator's scope, known
+// to the store or not: the store was just emptied (a reset).
+func (r *Reconciler) RemoveAll(ctx context.Context) {
+	r.sweep(ctx, false)
+}
+
 // Shutdown stops and removes every task container (unless KeepContainers)
 // within ctx's deadline, then the task network. Call it after the
 // reconciler's context was cancelled and Wait returned.

@@ -28,6 +28,9 @@ type Options struct {
 	AccountID string
 	Version   string
 	Logger    *slog.Logger
+	// Reset empties the named services' state (all when none); nil: the
+	// reset endpoints answer 501.
+	Reset func(ctx context.Context, services []string) error
 }
 
 // Server routes requests.
@@ -49,6 +52,8 @@ func New(opts Options) *Server {
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Get("/_emulator/health", s.health)
+	r.Post("/_emulator/reset", s.reset)
+	r.Post("/moto-api/reset", s.reset)
 	r.HandleFunc("/*", s.aws)
 	return r
 }

@@ -45,9 +45,12 @@ type API struct {
 	now      func() time.Time
 	log      *slog.Logger
 	engine   *engine.Engine
-	ctx      context.Context
-	cancel   context.CancelFunc
 	handlers map[string]handler
+
+	// runMu guards the context stack operations run in; Reset replaces it.
+	runMu  sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu     sync.Mutex
 	stores map[string]*store // by account and region
@@ -131,7 +134,14 @@ func (a *API) Operations() []string {
 
 // Close cancels the stack operations still running and waits for them.
 func (a *API) Close() {
+	a.runMu.Lock()
 	a.cancel()
+	a.runMu.Unlock()
+	a.waitOperations()
+}
+
+// waitOperations waits for every stack operation started so far to end.
+func (a *API) waitOperations() {
 	a.mu.Lock()
 	var handles []*engine.Handle
 	for _, st := range a.stores {
@@ -181,7 +191,10 @@ func (a *API) start(st *store, s *stack, op engine.Operation) {
 	if s.timeout != nil && op.Kind != engine.KindDelete {
 		op.Timeout = time.Duration(*s.timeout) * time.Minute
 	}
-	s.handle = a.engine.Start(a.ctx, op)
+	a.runMu.Lock()
+	ctx := a.ctx
+	a.runMu.Unlock()
+	s.handle = a.engine.Start(ctx, op)
 }
 
 // startDelete deletes s in the background; st.mu is held.

@@ -1,0 +1,10 @@
+package ecs
+
+// Reset forgets every cluster, service, task and task definition of every
+// region, as POST /_emulator/reset asks: requests afterwards see a new
+// account.
+func (a *API) Reset() {
+	a.mu.Lock()
+	a.regions = map[string]*Store{}
+	a.mu.Unlock()
+}

@@ -1,0 +1,13 @@
+package servicediscovery
+
+// Reset forgets every namespace, service and instance of every account and
+// region, as POST /_emulator/reset asks: requests afterwards see a new
+// account.
+func (a *API) Reset() {
+	a.mu.Lock()
+	a.stores = map[storeKey]*Store{}
+	a.mu.Unlock()
+	if a.opts.OnChange != nil {
+		a.opts.OnChange()
+	}
+}
