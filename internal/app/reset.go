@@ -72,7 +72,9 @@ func (a *App) resetOrder(names []string) ([]server.Service, error) {
 			out = append(out, all[i])
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Spec.Name == "cloudformation" && out[j].Spec.Name != "cloudformation" })
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Spec.Name == "cloudformation" && out[j].Spec.Name != "cloudformation"
+	})
 	return out, nil
 }
 

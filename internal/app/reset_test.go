@@ -77,8 +77,14 @@ func TestResetLeavesNothingBehind(t *testing.T) {
 		_, err := c.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/app/x"), Value: aws.String("1"), Type: "String"})
 		return err
 	})
-	must(t, "CreateBucket", func() error { _, err := c.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("reset-bucket")}); return err })
-	must(t, "CreateVpc", func() error { _, err := ec2C.CreateVpc(ctx, &ec2sdk.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")}); return err })
+	must(t, "CreateBucket", func() error {
+		_, err := c.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("reset-bucket")})
+		return err
+	})
+	must(t, "CreateVpc", func() error {
+		_, err := ec2C.CreateVpc(ctx, &ec2sdk.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
+		return err
+	})
 	for deadline := time.Now().Add(60 * time.Second); len(scopeContainers(t, e)) == 0; time.Sleep(200 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the service's task container never appeared")
