@@ -402,6 +402,12 @@ func TestCDKNewVPCTemplateDeploys(t *testing.T) {
 	e := emulatortest.Start(t, emulatortest.Options{})
 	ctx := context.Background()
 	c := clientsOf(e, "us-east-1")
+	// The provider function's code, as `cdk deploy` publishes it first.
+	fnCode := resources["CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E"].(map[string]any)["Properties"].(map[string]any)["Code"].(map[string]any)
+	if _, err := c.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(fnCode["S3Bucket"].(string)), Key: aws.String(fnCode["S3Key"].(string)),
+		Body: strings.NewReader("PK")}); err != nil {
+		t.Fatalf("publishing the function's asset: %v", err)
+	}
 	const stack = "TutorialStack"
 	if _, err := c.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(trimmed)),
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}}); err != nil {

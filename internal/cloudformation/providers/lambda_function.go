@@ -2,8 +2,11 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"regexp"
 
+	"github.com/aws/smithy-go"
+	s3api "github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/cloudformation/props"
 )
@@ -13,11 +16,35 @@ import (
 // It exists so that stacks carrying a function succeed: a stock CDK
 // `new ec2.Vpc()` adds the provider function of Custom::VpcRestrictDefaultSG,
 // which the emulator carries out natively. Any other custom resource
-// backed by a function fails in the engine, with the reason.
-type LambdaFunction struct{ recs *records }
+// backed by a function fails in the engine, with the reason. Code in S3
+// must be there, as Lambda reads it at create (the CDK CLI publishes the
+// asset first): a missing object fails the resource as Lambda does.
+type LambdaFunction struct {
+	recs *records
+	s3   *s3api.API // nil: code in S3 is not checked
+}
 
 // NewLambdaFunction returns the AWS::Lambda::Function provider.
-func NewLambdaFunction(recs *records) *LambdaFunction { return &LambdaFunction{recs: recs} }
+func NewLambdaFunction(recs *records, s3 *s3api.API) *LambdaFunction {
+	return &LambdaFunction{recs: recs, s3: s3}
+}
+
+// checkCode reads Code.S3Bucket/S3Key, failing as CreateFunction does
+// when the object cannot be read. Inline (ZipFile) and image code pass.
+func (p *LambdaFunction) checkCode(req *engine.Request) error {
+	code, _ := req.Properties["Code"].(map[string]any)
+	bucket, key := str(code, "S3Bucket"), str(code, "S3Key")
+	if p.s3 == nil || bucket == "" {
+		return nil
+	}
+	_, err := p.s3.GetObject(bucket, key)
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return apiError("InvalidParameterValueException",
+			"Error occurred while GetObject. S3 Error Code: "+ae.ErrorCode()+". S3 Error Message: "+ae.ErrorMessage())
+	}
+	return err
+}
 
 const kindLambdaFunction = "lambda-function"
 
@@ -52,6 +79,9 @@ func (p *LambdaFunction) Create(_ context.Context, req *engine.Request) (*engine
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkCode(req); err != nil {
+		return nil, err
+	}
 	attrs := map[string]any{"Arn": functionARN(req, name)}
 	if !p.recs.add(recordKey{kindLambdaFunction, req.Account, req.Region, name}, attrs) {
 		return nil, apiError("ResourceConflictException", "Function already exist: "+name)
@@ -59,10 +89,16 @@ func (p *LambdaFunction) Create(_ context.Context, req *engine.Request) (*engine
 	return &engine.Result{PhysicalID: name, Attributes: attrs}, nil
 }
 
-// Update keeps the record: code and configuration are only recorded.
+// Update keeps the record: code and configuration are only recorded
+// (new code in S3 must be readable).
 func (p *LambdaFunction) Update(_ context.Context, req *engine.Request) (*engine.Result, error) {
 	if _, err := functionName(req); err != nil {
 		return nil, err
+	}
+	if anyChanged(req.PreviousProperties, req.Properties, "Code") {
+		if err := p.checkCode(req); err != nil {
+			return nil, err
+		}
 	}
 	attrs, ok := p.recs.get(recordKey{kindLambdaFunction, req.Account, req.Region, req.PhysicalID})
 	if !ok {

@@ -81,7 +81,13 @@ func TestKMSKeyAndAliasRecords(t *testing.T) {
 
 func TestLambdaFunctionAndPermissionRecords(t *testing.T) {
 	e := newEnv(t)
-	props := map[string]any{"Code": map[string]any{"S3Bucket": "b", "S3Key": "k.zip"}, "Role": "arn:aws:iam::000000000000:role/r",
+	if err := e.apis.S3.CreateBucket(testRegion, "assets"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.apis.S3.PutObject("assets", "k.zip", []byte("PK"), "application/zip"); err != nil {
+		t.Fatal(err)
+	}
+	props := map[string]any{"Code": map[string]any{"S3Bucket": "assets", "S3Key": "k.zip"}, "Role": "arn:aws:iam::000000000000:role/r",
 		"Handler": "__entrypoint__.handler", "Runtime": "nodejs24.x", "Timeout": 900}
 	fnReq, fn := e.create(t, "AWS::Lambda::Function", "CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E", props)
 	if len(fn.PhysicalID) > 64 || !strings.HasPrefix(fn.PhysicalID, "TutorialStack-CustomVpcRestrictDefault") ||
@@ -106,6 +112,10 @@ func TestLambdaFunctionAndPermissionRecords(t *testing.T) {
 	}{
 		{"AWS::Lambda::Function", named, "ResourceConflictException: Function already exist: fixed"},
 		{"AWS::Lambda::Function", map[string]any{"Role": "r"}, "required key [Code] not found"},
+		{"AWS::Lambda::Function", map[string]any{"Role": "r", "Code": map[string]any{"S3Bucket": "assets", "S3Key": "missing.zip"}},
+			"InvalidParameterValueException: Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist."},
+		{"AWS::Lambda::Function", map[string]any{"Role": "r", "Code": map[string]any{"S3Bucket": "nobucket", "S3Key": "k.zip"}},
+			"S3 Error Code: NoSuchBucket"},
 		{"AWS::Lambda::Function", map[string]any{"FunctionName": "bad name", "Code": map[string]any{}, "Role": "r"}, "ValidationException"},
 		{"AWS::Lambda::Permission", map[string]any{"FunctionName": "nope", "Action": "lambda:InvokeFunction", "Principal": "x"},
 			"ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"},

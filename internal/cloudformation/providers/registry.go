@@ -75,7 +75,7 @@ func Register(r engine.Registry, apis APIs) {
 	r["AWS::ECR::Repository"] = NewECRRepository(recs)
 	r["AWS::KMS::Key"] = NewKMSKey(recs)
 	r["AWS::KMS::Alias"] = NewKMSAlias(recs)
-	r["AWS::Lambda::Function"] = NewLambdaFunction(recs)
+	r["AWS::Lambda::Function"] = NewLambdaFunction(recs, apis.S3)
 	r["AWS::Lambda::Permission"] = NewLambdaPermission(recs)
 	if apis.EC2 != nil {
 		registerEC2(r, apis.EC2)
