@@ -83,16 +83,22 @@ func (p *ECSService) Update(ctx context.Context, req *engine.Request) (*engine.R
 	upd := &ecs.UpdateServiceInput{
 		Cluster: &cluster, Service: &req.PhysicalID,
 		DesiredCount: in.DesiredCount, TaskDefinition: in.TaskDefinition,
-		DeploymentConfiguration: in.DeploymentConfiguration, NetworkConfiguration: in.NetworkConfiguration,
-		PlatformVersion: in.PlatformVersion, HealthCheckGracePeriodSeconds: in.HealthCheckGracePeriodSeconds,
-		EnableExecuteCommand: ptr(in.EnableExecuteCommand), EnableECSManagedTags: ptr(in.EnableECSManagedTags),
+		DeploymentConfiguration: in.DeploymentConfiguration, PlatformVersion: in.PlatformVersion,
+		HealthCheckGracePeriodSeconds: in.HealthCheckGracePeriodSeconds,
+		EnableExecuteCommand:          ptr(in.EnableExecuteCommand), EnableECSManagedTags: ptr(in.EnableECSManagedTags),
 		PropagateTags: in.PropagateTags, CapacityProviderStrategy: in.CapacityProviderStrategy,
 		ServiceConnectConfiguration: in.ServiceConnectConfiguration, VolumeConfigurations: in.VolumeConfigurations,
 		AvailabilityZoneRebalancing: in.AvailabilityZoneRebalancing,
 	}
 	// Lists the template dropped are emptied; unchanged ones are left
 	// alone so that an unchanged update starts no deployment for them.
+	// The network configuration too starts a deployment whenever it is
+	// sent: an update rollback after the circuit breaker rolled the
+	// service back would replace the tasks that still serve.
 	old, nw := req.PreviousProperties, req.Properties
+	if anyChanged(old, nw, "NetworkConfiguration") {
+		upd.NetworkConfiguration = in.NetworkConfiguration
+	}
 	if anyChanged(old, nw, "LoadBalancers") {
 		upd.LoadBalancers = nonNil(in.LoadBalancers)
 	}
@@ -229,16 +235,21 @@ func (p *ECSService) deploymentFailed(ctx context.Context, region, deployment st
 	return nil
 }
 
+// stable reports whether the service is stable, failing when its PRIMARY
+// deployment is FAILED (the circuit breaker without rollback). A FAILED
+// deployment that is not PRIMARY is one the breaker rolled back from,
+// still draining: the service becomes stable once it is gone.
 func stable(svc *types.Service) (bool, error) {
-	for _, d := range svc.Deployments {
-		if d.RolloutState == types.DeploymentRolloutStateFailed {
-			return false, errCircuitBreaker
-		}
+	if len(svc.Deployments) == 0 {
+		return false, nil
+	}
+	d := svc.Deployments[0] // PRIMARY first, as DescribeServices lists them
+	if d.RolloutState == types.DeploymentRolloutStateFailed {
+		return false, errCircuitBreaker
 	}
 	if len(svc.Deployments) != 1 {
 		return false, nil
 	}
-	d := svc.Deployments[0]
 	return d.RolloutState == types.DeploymentRolloutStateCompleted && svc.RunningCount == svc.DesiredCount, nil
 }
 

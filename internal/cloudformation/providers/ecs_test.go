@@ -238,9 +238,15 @@ func TestECSServiceUpdateRolledBackFails(t *testing.T) {
 	// An update that starts no deployment (the rollback's own properties,
 	// as CloudFormation's update rollback sends them) is not failed by the
 	// earlier rollback.
+	// It starts no deployment either: the tasks the circuit breaker kept
+	// keep serving.
 	next.PreviousProperties, next.Properties = next.Properties, req.Properties
 	if _, err := e.reg["AWS::ECS::Service"].Update(testCtx(t), &next); err != nil {
 		t.Errorf("update back to the rolled-back-to properties: %v", err)
+	}
+	again, _ := e.apis.ECS.Store(testRegion).DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &cl.PhysicalID, Services: []string{req.PhysicalID}})
+	if a, b := deref(out.Services[0].CurrentServiceDeployment), deref(again.Services[0].CurrentServiceDeployment); a != b {
+		t.Errorf("the update back started service deployment %s (was %s)", b, a)
 	}
 }
 
@@ -291,7 +297,9 @@ func TestECSServiceStable(t *testing.T) {
 		{"tasks still starting", types.Service{Deployments: []types.Deployment{done}, DesiredCount: 2, RunningCount: 1}, false, false},
 		{"rollout in progress", types.Service{Deployments: []types.Deployment{busy}}, false, false},
 		{"two deployments", types.Service{Deployments: []types.Deployment{done, done}}, false, false},
-		{"circuit breaker failed", types.Service{Deployments: []types.Deployment{busy, failed}}, false, true},
+		{"circuit breaker failed, no rollback", types.Service{Deployments: []types.Deployment{failed}}, false, true},
+		{"rolling back from a failed deployment", types.Service{Deployments: []types.Deployment{busy, failed}}, false, false},
+		{"rolled back, the failed one draining", types.Service{Deployments: []types.Deployment{done, failed}, DesiredCount: 1, RunningCount: 1}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := stable(&tc.svc)
