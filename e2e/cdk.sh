@@ -75,7 +75,7 @@ stop_here() {
 	fail "$1"
 	finish || exit 1
 }
-event_count() { aws cloudformation describe-stack-events --stack-name "$STACK" --query 'length(StackEvents)' --output text; }
+event_count() { aws cloudformation describe-stack-events --stack-name "$STACK" --query 'length(StackEvents)' --output json; }
 epoch() { date -d "$1" +%s.%N; }
 seconds_between() { awk -v a="$(epoch "$1")" -v b="$(epoch "$2")" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -130,10 +130,11 @@ check_resources() {
 # each ECS service's creation → first steady state (ECS's own events).
 report_timing() {
 	local exec_at done_at cluster
-	exec_at=$(aws cloudformation describe-stack-events --stack-name "$STACK" \
-		--query "StackEvents[?LogicalResourceId=='$STACK' && ResourceStatus=='CREATE_IN_PROGRESS'].Timestamp | [-1]" --output text)
-	done_at=$(aws cloudformation describe-stack-events --stack-name "$STACK" \
-		--query "StackEvents[?LogicalResourceId=='$STACK' && ResourceStatus=='CREATE_COMPLETE'].Timestamp | [0]" --output text)
+	# JSON output: with text output the CLI applies --query to each page of events.
+	exec_at=$(aws cloudformation describe-stack-events --stack-name "$STACK" --output json \
+		--query "StackEvents[?LogicalResourceId=='$STACK' && ResourceStatus=='CREATE_IN_PROGRESS'].Timestamp | [-1]" | tr -d '"')
+	done_at=$(aws cloudformation describe-stack-events --stack-name "$STACK" --output json \
+		--query "StackEvents[?LogicalResourceId=='$STACK' && ResourceStatus=='CREATE_COMPLETE'].Timestamp | [0]" | tr -d '"')
 	echo "  timing: ExecuteChangeSet → CREATE_COMPLETE $(seconds_between "$exec_at" "$done_at") s (the CLI's deploy took $1 s in all)"
 	cluster=$(physical_id AWS::ECS::Cluster)
 	# shellcheck disable=SC2046
