@@ -98,6 +98,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		AllowHostMounts: cfg.AllowHostMounts,
 		Scope:           cfg.DockerNetwork,
 		Interfaces:      network{a.EC2},
+		Secrets:         secretSource{a},
 		Logger:          log,
 	})
 	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})

@@ -37,8 +37,12 @@ type Options struct {
 	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:
 	// each task shows an interface ID derived from its task ID.
 	Interfaces NetworkInterfaces
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Secrets reads containers' secrets and environment files at task
+	// start (SSM, Secrets Manager, S3). Nil: a task that has any fails to
+	// start.
+	Secrets SecretSource
+	Logger  *slog.Logger
+	Now     func() time.Time
 }
 
 // Reconciler drives tasks and services of every region.

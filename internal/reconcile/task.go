@@ -127,12 +127,16 @@ func privateDNSName(ip, region string) string {
 // once its dependsOn conditions hold. When all have started the task moves
 // to ACTIVATING.
 func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	injected, ok := r.resolveTaskEnv(ctx, store, t) // before the pull, as on Fargate
+	if !ok {
+		return 0
+	}
 	if t.PullStoppedAt == nil {
 		if !r.pullImages(ctx, store, t) {
 			return 0
 		}
 	}
-	if !r.prepareLogs(store, t) || !r.createContainers(ctx, store, t) {
+	if !r.prepareLogs(store, t) || !r.createContainers(ctx, store, t, injected) {
 		return 0
 	}
 	states, err := r.inspectAll(ctx, t)
@@ -193,7 +197,7 @@ func (r *Reconciler) pullImages(ctx context.Context, store *ecsapi.Store, t *ecs
 
 // createContainers creates the containers not created yet, recording each
 // engine ID at once so that a stop finds it. It reports false on failure.
-func (r *Reconciler) createContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) bool {
+func (r *Reconciler) createContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task, injected map[string]injectedEnv) bool {
 	for _, cd := range t.Definition.ContainerDefinitions {
 		name := deref(cd.Name)
 		if t.ContainerIDs[name] != "" {
@@ -203,6 +207,7 @@ func (r *Reconciler) createContainers(ctx context.Context, store *ecsapi.Store, 
 			return false
 		}
 		spec, err := r.containerSpec(t, cd)
+		spec.Env = withInjected(spec.Env, injected[name])
 		if err == nil {
 			spec.SandboxID = t.SandboxID
 			var id string

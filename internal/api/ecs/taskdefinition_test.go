@@ -158,6 +158,15 @@ func TestRegisterTaskDefinitionValidation(t *testing.T) {
 		}), nil},
 		{"memoryReservation above memory", with(ec2TD("f"), container(func(cd *types.ContainerDefinition) { cd.MemoryReservation = aws.Int32(256) })), errOf[*types.ClientException]("")},
 
+		// Secrets need an execution role.
+		{"secrets without executionRoleArn", with(fargateTD("f"), container(func(cd *types.ContainerDefinition) {
+			cd.Secrets = []types.Secret{{Name: aws.String("A"), ValueFrom: aws.String("/a")}}
+		})), errOf[*types.ClientException]("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.")},
+		{"secrets with executionRoleArn", with(fargateTD("f"), func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ExecutionRoleArn = aws.String("arn:aws:iam::000000000000:role/exec")
+			in.ContainerDefinitions[0].Secrets = []types.Secret{{Name: aws.String("A"), ValueFrom: aws.String("/a")}}
+		}), nil},
+
 		// Ports.
 		{"awsvpc hostPort differs", with(fargateTD("f"), container(func(cd *types.ContainerDefinition) { cd.PortMappings[0].HostPort = aws.Int32(8080) })),
 			errOf[*types.ClientException]("When networkMode=awsvpc, the host ports and container ports in port mappings must match.")},

@@ -179,6 +179,15 @@ func validContainer(in *ecs.RegisterTaskDefinitionInput, c types.ContainerDefini
 	if c.StopTimeout != nil && (*c.StopTimeout < 0 || *c.StopTimeout > 120 && requires(in.RequiresCompatibilities, types.CompatibilityFargate)) {
 		return errClient("Invalid setting for container '%s'. 'stopTimeout' must be between 2 and 120 seconds.", name)
 	}
+	// The agent reads secrets with the execution role's credentials.
+	if len(c.Secrets) > 0 && deref(in.ExecutionRoleArn) == "" {
+		return errClient("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.")
+	}
+	for _, f := range c.EnvironmentFiles {
+		if err := validEnum(f.Type, "environmentFiles.type"); err != nil {
+			return err
+		}
+	}
 	return validHealthCheck(name, c.HealthCheck)
 }
 
