@@ -13,6 +13,7 @@ PORT=${E2E_PORT:-4662}
 
 build_emulator
 start_emulator
+default_network
 
 ROLE=arn:aws:iam::000000000000:role/ecsTaskExecutionRole
 aws ecs create-cluster --cluster-name dev >/dev/null
@@ -43,7 +44,7 @@ JSON
 	aws ecs register-task-definition --cli-input-json "file://$WORK/$1.json" --query taskDefinition.taskDefinitionArn --output text
 }
 run() { aws ecs run-task --cluster dev --task-definition "$1" --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' --query 'tasks[0].taskArn' --output text; }
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" --query 'tasks[0].taskArn' --output text; }
 TD=$(taskdef app '[{"name": "DB_PASSWORD", "valueFrom": "/app/db-password"}, {"name": "DB_USER", "valueFrom": "'"$SECRET"':user::"}, {"name": "DB_PORT", "valueFrom": "'"$SECRET"':port::"}]')
 TASK=$(run "$TD")
 aws ecs wait tasks-running --cluster dev --tasks "$TASK" && pass "tasks-running"
