@@ -291,3 +291,13 @@ func TestTags(t *testing.T) {
 	_, err = e.C.TagResource(ctx, &secretsmanager.TagResourceInput{SecretId: aws.String("nope"), Tags: many[:1]})
 	wantCode(t, err, "ResourceNotFoundException")
 }
+
+func TestReset(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smapi.Options{})
+	e.create(t, "kept-until-reset", "v")
+	e.API.Reset()
+	_, err := e.C.DescribeSecret(t.Context(), &secretsmanager.DescribeSecretInput{SecretId: aws.String("kept-until-reset")})
+	wantCode(t, err, "ResourceNotFoundException")
+	e.create(t, "kept-until-reset", "again") // the name is free again
+}
