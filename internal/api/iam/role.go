@@ -203,7 +203,9 @@ func (s *Store) UpdateRoleDescription(_ context.Context, in *iam.UpdateRoleDescr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.modifiableRole(*in.RoleName)
+	// A service-linked role's description is the one thing its owner
+	// may change (IAM User Guide, "Editing a service-linked role").
+	r, err := s.role(*in.RoleName)
 	if err != nil {
 		return nil, err
 	}

@@ -161,6 +161,10 @@ func TestServiceLinkedRole(t *testing.T) {
 	apiError(t, err, "InvalidInput", "Service role name AWSServiceRoleForECS has been taken in this account, please try a different suffix.")
 	_, err = e.c.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("AWSServiceRoleForECS")})
 	apiError(t, err, "UnmodifiableEntity", "Cannot perform the operation on the protected role 'AWSServiceRoleForECS' - this role is only modifiable by AWS")
+	// Its description is the one thing the account may edit.
+	if d := must(e.c.UpdateRoleDescription(ctx, &iam.UpdateRoleDescriptionInput{RoleName: aws.String("AWSServiceRoleForECS"), Description: aws.String("ours")})); aws.ToString(d.Role.Description) != "ours" {
+		t.Errorf("service-linked role description = %q", aws.ToString(d.Role.Description))
+	}
 	other := must(e.c.CreateServiceLinkedRole(ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String("logs.amazonaws.com"), CustomSuffix: aws.String("x")}))
 	if *other.Role.RoleName != "AWSServiceRoleForLogs_x" {
 		t.Fatalf("generic name %s", *other.Role.RoleName)

@@ -46,6 +46,7 @@ var decoders = map[string]func(map[string]any) error{
 	"AWS::IAM::InstanceProfile":            func(p map[string]any) error { _, _, err := profileInput(p); return err },
 	"AWS::IAM::User":                       func(p map[string]any) error { _, _, err := userInput(p); return err },
 	"AWS::IAM::AccessKey":                  func(p map[string]any) error { _, err := accessKeyOf(p); return err },
+	"AWS::IAM::ServiceLinkedRole":          func(p map[string]any) error { _, err := linkedRoleInput(p); return err },
 	"AWS::Logs::LogGroup": func(p map[string]any) error {
 		_, _, err := logGroupOf(request("AWS::Logs::LogGroup", "G", p), p)
 		return err

@@ -372,3 +372,27 @@ func TestIAMUserUpdatesPathAndTagsInPlace(t *testing.T) {
 		t.Error("a new UserName does not replace the user")
 	}
 }
+
+func TestIAMServiceLinkedRole(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	req, res := e.create(t, "AWS::IAM::ServiceLinkedRole", "EcsRole", map[string]any{"AWSServiceName": "ecs.amazonaws.com"})
+	if res.PhysicalID != "AWSServiceRoleForECS" || res.Attributes["RoleName"] != res.PhysicalID {
+		t.Fatalf("role = %+v", res)
+	}
+	e.update(t, req, map[string]any{"AWSServiceName": "ecs.amazonaws.com", "Description": "for ECS"})
+	got, err := e.iam().GetRole(ctx, &iam.GetRoleInput{RoleName: &res.PhysicalID})
+	if err != nil || deref(got.Role.Description) != "for ECS" {
+		t.Errorf("after update: %+v, %v", got, err)
+	}
+	if !e.reg["AWS::IAM::ServiceLinkedRole"].Replaces(req.Properties, map[string]any{"AWSServiceName": "ecs.amazonaws.com", "CustomSuffix": "x"}) {
+		t.Error("a new suffix does not replace the role")
+	}
+	if _, err := e.reg["AWS::IAM::ServiceLinkedRole"].Create(testCtx(t), request("AWS::IAM::ServiceLinkedRole", "Again", req.Properties)); !isCode(err, "InvalidInput") {
+		t.Errorf("a second role for the service: %v", err)
+	}
+	e.deleteTwice(t, req)
+	if _, err := e.iam().GetRole(ctx, &iam.GetRoleInput{RoleName: &res.PhysicalID}); !isCode(err, "NoSuchEntity") {
+		t.Errorf("after delete: %v", err)
+	}
+}

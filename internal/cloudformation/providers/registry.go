@@ -59,6 +59,7 @@ func Register(r engine.Registry, apis APIs) {
 		r["AWS::IAM::InstanceProfile"] = NewIAMInstanceProfile(apis.IAM)
 		r["AWS::IAM::User"] = NewIAMUser(apis.IAM)
 		r["AWS::IAM::AccessKey"] = NewIAMAccessKey(apis.IAM)
+		r["AWS::IAM::ServiceLinkedRole"] = NewIAMServiceLinkedRole(apis.IAM)
 	}
 	if apis.Logs != nil {
 		r["AWS::Logs::LogGroup"] = NewLogGroup(apis.Logs)
