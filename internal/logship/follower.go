@@ -51,25 +51,41 @@ func (f *follower) run(ctx context.Context) {
 	defer close(f.done)
 	defer f.ship()
 	defer f.asm.flush(f.collect)
+	empty := 0 // follows in a row that ended at once
 	for ctx.Err() == nil {
 		st, err := f.s.engine.InspectContainer(ctx, f.id)
 		if errors.Is(err, runtime.ErrNotFound) {
 			return
 		}
-		if err == nil {
-			final := !st.Running // the engine has all of its output
-			var n int
-			n, err = f.pass(ctx)
-			switch {
-			case err == nil && final, errors.Is(err, runtime.ErrNotFound):
-				return
-			case err == nil && n > 0:
-				continue // the follow ended as the container stopped: read the rest
-			case err == nil:
-				err = errors.New("the engine ended an empty follow of a running container")
-			}
+		if err != nil {
+			f.retryLater(ctx, err)
+			continue
 		}
-		f.retryLater(ctx, err)
+		final := !st.Running // the engine has all of its output
+		n, err := f.pass(ctx)
+		switch {
+		case err == nil && final, errors.Is(err, runtime.ErrNotFound):
+			return
+		case err != nil:
+			f.retryLater(ctx, err)
+		case n > 0:
+			empty = 0 // the follow ended as the container stopped: read the rest
+		default:
+			// The engine ends follows as the container stops, a moment
+			// before it reports the container exited: look again soon,
+			// less often if it goes on.
+			sleep(ctx, min(50*time.Millisecond<<empty, f.s.opts.Retry))
+			empty = min(empty+1, 10)
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
 	}
 }
 
@@ -83,10 +99,7 @@ func (f *follower) retryLater(ctx context.Context, err error) {
 		f.warned, log = true, f.s.opts.Logger.Warn
 	}
 	log("following container logs failed; retrying", "container", f.id, "err", err)
-	select {
-	case <-ctx.Done():
-	case <-time.After(f.s.opts.Retry):
-	}
+	sleep(ctx, f.s.opts.Retry)
 }
 
 // pass reads the log stream once, from the cursor to its end, shipping

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -202,13 +203,19 @@ func TestBatchesAreBounded(t *testing.T) {
 // Followers end with the shipper's context, closing their streams; what
 // they read is shipped.
 func TestFollowersEndWithTheirContext(t *testing.T) {
+	before := goruntime.NumGoroutine()
 	eng := newFakeEngine()
 	s, sink, cancel := started(t, eng)
 	eng.log(runtime.LogEntry{Time: at(1), Text: "unfinished", Partial: true})
-	if _, err := s.Ship("c1", dest); err != nil {
-		t.Fatal(err)
+	for _, id := range []string{"c1", "c2", "c3"} {
+		if _, err := s.Ship(id, dest); err != nil {
+			t.Fatal(err)
+		}
 	}
-	waitFor(t, func() bool { return eng.openReaders() == 1 })
+	waitFor(t, func() bool { return eng.openReaders() == 3 })
+	if n := goruntime.NumGoroutine(); n < before+3 {
+		t.Fatalf("%d goroutines with 3 followers, %d before", n, before)
+	}
 	cancel()
 	ended := make(chan struct{})
 	go func() { s.Wait(); close(ended) }()
@@ -220,8 +227,9 @@ func TestFollowersEndWithTheirContext(t *testing.T) {
 	if eng.openReaders() != 0 {
 		t.Error("log stream left open")
 	}
-	if got := messages(sink.events()); len(got) != 1 || got[0] != "unfinished" {
-		t.Errorf("shipped %q, want the unfinished line", got)
+	waitFor(t, func() bool { return goruntime.NumGoroutine() <= before })
+	if got := messages(sink.events()); len(got) != 3 || got[0] != "unfinished" {
+		t.Errorf("shipped %q, want the unfinished line once per follower", got)
 	}
 }
 

@@ -94,6 +94,16 @@ func (r *Reconciler) shipLogs(store *ecsapi.Store, t *ecsapi.Task, states map[st
 	return done, true
 }
 
+// shipStarted starts shipping a container's output as soon as it was
+// started, rather than on the next pass, so that its first lines are not
+// late. A failure shows on that pass (shipLogs).
+func (r *Reconciler) shipStarted(t *ecsapi.Task, cd types.ContainerDefinition) {
+	id := t.ContainerIDs[deref(cd.Name)]
+	if a, uses, err := awslogsOf(t, cd); r.ships != nil && uses && err == nil {
+		_, _ = r.ships.Ship(id, a.Destination(id))
+	}
+}
+
 // awaitLogs holds a stopped task's containers until their output is
 // shipped, up to logDrainTimeout after the task's execution stopped. It
 // returns how long to wait still.

@@ -278,6 +278,7 @@ func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[
 		if err := r.rt.StartContainer(ctx, t.ContainerIDs[name]); err != nil {
 			return false, name, fmt.Errorf("CannotStartContainerError: %w", err)
 		}
+		r.shipStarted(t, cd)
 		waiting = true // look again: the start shows up in the next inspection
 	}
 	return waiting, "", nil
