@@ -14,6 +14,7 @@ PORT=${E2E_PORT:-4642}
 
 build_emulator
 start_emulator
+default_network
 
 taskdef() { # taskdef family group create-group command-json
 	cat >"$WORK/$1.json" <<JSON
@@ -27,7 +28,7 @@ JSON
 	aws ecs register-task-definition --cli-input-json "file://$WORK/$1.json" >/dev/null
 }
 run() { aws ecs run-task --cluster dev --task-definition "$1" --launch-type FARGATE \
-	--network-configuration 'awsvpcConfiguration={subnets=[subnet-1]}' --query 'tasks[0].taskArn' --output text; }
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" --query 'tasks[0].taskArn' --output text; }
 
 aws ecs create-cluster --cluster-name dev >/dev/null
 aws logs create-log-group --log-group-name /ecs/printer
