@@ -52,6 +52,10 @@
 //	                           padded with x to -size bytes, the last without
 //	                           a newline with -partial; then exit 0
 //	testapp get-env <var> [path]  get the URL in $var, with path appended
+//	testapp poll <url> <count> <interval>
+//	                           GET url count times; print a JSON summary
+//	                           (ok, failed, answers per "name"); exit 1 on
+//	                           any failed request
 //	testapp aws whoami         STS GetCallerIdentity with the SDK's default
 //	                           configuration (AWS_ENDPOINT_URL, container
 //	                           credentials); prints JSON, exit 1 on error
@@ -95,6 +99,8 @@ func main() {
 		code = cmdAWS(args)
 	case "get-env":
 		code = cmdGetEnv(args)
+	case "poll":
+		code = cmdPoll(args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(os.Stdout, usage)
 	default:
@@ -114,6 +120,8 @@ const usage = `usage:
   testapp print [-n N] [-every D] [-size N] [-partial] LINE...
                              print lines ("2>LINE" on stderr), then exit 0
   testapp get-env <var> [path]  print the body of the URL in $<var> (plus path)
+  testapp poll <url> <count> <interval>
+                             GET <url> <count> times; print a summary (exit 1 on a failure)
   testapp aws whoami         STS GetCallerIdentity with the SDK's default configuration
   testapp aws discover <namespace> <service>
                              Cloud Map DiscoverInstances with the SDK's default configuration

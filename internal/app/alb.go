@@ -27,10 +27,15 @@ type loadBalancers struct {
 	next    netip.Addr
 	address map[string]string // load balancer ARN → address
 	dns     map[string][]string
+	tasks   taskSide // addresses for task containers (albtasks.go)
 }
 
-func newLoadBalancers(a *App, pool string) *loadBalancers {
+func newLoadBalancers(a *App, pool, taskPool string) *loadBalancers {
 	lb := &loadBalancers{app: a, wake: make(chan struct{}, 1), address: map[string]string{}}
+	lb.tasks.addr = map[string]string{}
+	if taskPool != "" {
+		lb.tasks.pool = netip.MustParsePrefix(taskPool).Masked()
+	}
 	lb.pool = netip.MustParsePrefix(pool).Masked()
 	lb.next = lb.pool.Addr().Next()
 	lb.elb = elbv2.New(elbv2.Options{Account: a.cfg.AccountID, Logger: a.log, OnChange: lb.nudge, Network: network{a.EC2}})
@@ -58,7 +63,7 @@ func (lb *loadBalancers) run(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		next := lb.sync()
+		next := lb.sync(ctx)
 		if !next.IsZero() {
 			timer.Reset(time.Until(next))
 		}
@@ -73,8 +78,9 @@ func (lb *loadBalancers) run(ctx context.Context) {
 
 // sync pushes the current configuration to the data plane and DNS, and
 // returns the earliest drain deadline still to come.
-func (lb *loadBalancers) sync() time.Time {
+func (lb *loadBalancers) sync(ctx context.Context) time.Time {
 	snap := lb.elb.Snapshot()
+	lb.syncTaskAddresses(ctx, snap)
 	data, next := lb.convert(snap)
 	if err := lb.data.Update(data); err != nil {
 		lb.app.log.Warn("some load balancer configuration could not be applied", "err", err)
@@ -120,6 +126,7 @@ func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time) 
 	var out alb.Snapshot
 	var next time.Time
 	lb.dns = map[string][]string{}
+	lb.tasks.dns = map[string][]string{}
 	for _, region := range snap.Regions {
 		for _, l := range region.LoadBalancers {
 			addr := lb.addressOf(l.ARN)
@@ -128,6 +135,9 @@ func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time) 
 			}
 			lb.dns[l.DNSName] = []string{addr}
 			out.LoadBalancers = append(out.LoadBalancers, convertLB(l, addr))
+			if twin, ok := lb.taskTwin(l); ok {
+				out.LoadBalancers = append(out.LoadBalancers, twin)
+			}
 		}
 		for _, tg := range region.TargetGroups {
 			out.TargetGroups = append(out.TargetGroups, convertTG(tg))

@@ -79,6 +79,9 @@ func (a *App) dnsLoop(ctx context.Context) {
 func (a *App) syncDNS() {
 	snap := dnsSnapshot(a.CloudMap.DNSSnapshot())
 	snap.Static = a.lbs.staticDNS()
+	if gw := a.tnet.gateway; gw != "" && a.cfg.DNSForTasks {
+		snap.Views = map[string]map[string][]string{gw: a.lbs.taskDNS()}
+	}
 	if err := a.DNS.Update(snap); err != nil {
 		a.log.Warn("some Cloud Map records cannot be served over DNS", "err", err)
 	}

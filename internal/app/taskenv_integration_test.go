@@ -222,26 +222,48 @@ func execJSON(t *testing.T, cli *client.Client, id string, v any, args ...string
 
 func execIn(t *testing.T, cli *client.Client, id string, cmd ...string) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	out, errOut, code, err := execRun(cli, id, cmd...)
+	if err != nil || code != 0 {
+		t.Fatalf("exec %v: exit %d (%v): %s%s", cmd, code, err, out, errOut)
+	}
+	return out
+}
+
+// execInAllowFailure is execIn for a command whose output tells what went
+// wrong; it may run in another goroutine (it never calls t.Fatal).
+func execInAllowFailure(t *testing.T, cli *client.Client, id string, cmd ...string) []byte {
+	out, _, code, err := execRun(cli, id, cmd...)
+	if err != nil {
+		t.Errorf("exec %v: exit %d: %v", cmd, code, err)
+	}
+	return out
+}
+
+// docker is a client of the engine for the test.
+func docker(t *testing.T) *client.Client { return dockertest.NewClient(t) }
+
+// execRun runs cmd in the container, as `docker exec` does.
+func execRun(cli *client.Client, id string, cmd ...string) (stdout, stderr []byte, code int, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	ex, err := cli.ExecCreate(ctx, id, client.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true})
 	if err != nil {
-		t.Fatalf("exec %v: %v", cmd, err)
+		return nil, nil, -1, err
 	}
 	att, err := cli.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{})
 	if err != nil {
-		t.Fatalf("exec %v: %v", cmd, err)
+		return nil, nil, -1, err
 	}
 	defer att.Close()
-	var stdout, stderr bytes.Buffer
-	if _, err := stdcopy.StdCopy(&stdout, &stderr, att.Reader); err != nil {
-		t.Fatalf("exec %v: reading output: %v", cmd, err)
+	var out, errOut bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &errOut, att.Reader); err != nil {
+		return nil, nil, -1, err
 	}
 	res, err := cli.ExecInspect(ctx, ex.ID, client.ExecInspectOptions{})
-	if err != nil || res.ExitCode != 0 {
-		t.Fatalf("exec %v: exit %d (%v): %s%s", cmd, res.ExitCode, err, stdout.String(), stderr.String())
+	if err != nil {
+		return nil, nil, -1, err
 	}
-	return stdout.Bytes()
+	return out.Bytes(), errOut.Bytes(), res.ExitCode, nil
 }
 
 // taskEnv is the environment the test app's server shows in GET /.

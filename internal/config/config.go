@@ -40,6 +40,9 @@ type Config struct {
 	// TaskMetadata serves the task metadata endpoint and task-role
 	// credentials at 169.254.170.2 on a link-local task network.
 	TaskMetadata bool
+	// ALBTaskAddresses is the range load balancers get their task-side
+	// addresses from ("" when off).
+	ALBTaskAddresses string
 }
 
 // setting describes one flag/variable pair, for parsing and for the docs.
@@ -67,6 +70,7 @@ var settings = []setting{
 	{"alb-addresses", "EMULATOR_ALB_ADDRESSES", "127.0.1.0/24", "loopback range each load balancer gets its own address from (its listeners bind there; its DNS name resolves to it)"},
 	{"dns-for-tasks", "EMULATOR_DNS_FOR_TASKS", "true", "also serve DNS on the task network's gateway, port 53, and make it the tasks' resolver (needs root or CAP_NET_BIND_SERVICE)"},
 	{"endpoint-for-tasks", "EMULATOR_ENDPOINT_FOR_TASKS", "true", "also serve the AWS endpoint on the task network's gateway (the port of --listen) and set AWS_ENDPOINT_URL in task containers whose definition sets none"},
+	{"alb-task-addresses", "EMULATOR_ALB_TASK_ADDRESSES", "169.254.172.0/22", "range each load balancer also gets an address from that task containers reach (the gateway of a small Docker network of its own); its listeners serve there too and tasks resolve its DNS name to it; `off` disables it"},
 	{"task-metadata", "EMULATOR_TASK_METADATA", "true", "serve the task metadata endpoint (v3, v4) and task-role credentials at 169.254.170.2 on a link-local network every task joins, and set ECS_CONTAINER_METADATA_URI(_V4) and AWS_CONTAINER_CREDENTIALS_* in task containers"},
 }
 
@@ -114,6 +118,7 @@ func build(get func(string) string) (Config, error) {
 		ALBAddresses:     p.prefix("alb-addresses"),
 		EndpointForTasks: p.bool("endpoint-for-tasks"),
 		TaskMetadata:     p.bool("task-metadata"),
+		ALBTaskAddresses: p.optionalPrefix("alb-task-addresses"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		p.fail("log-level", err)
@@ -150,6 +155,18 @@ func (p *parser) prefix(name string) string {
 	v := p.get(name)
 	if pfx, err := netip.ParsePrefix(v); err != nil || !pfx.Addr().Is4() || pfx.Bits() > 30 {
 		p.fail(name, fmt.Errorf("%q is not an IPv4 range of at least 4 addresses, such as 127.0.1.0/24", v))
+	}
+	return v
+}
+
+// optionalPrefix is an IPv4 range of at least one /30, or "" for "off".
+func (p *parser) optionalPrefix(name string) string {
+	v := p.get(name)
+	if v == "off" {
+		return ""
+	}
+	if pfx, err := netip.ParsePrefix(v); err != nil || !pfx.Addr().Is4() || pfx.Bits() > 30 {
+		p.fail(name, fmt.Errorf("%q is neither off nor an IPv4 range of at least 4 addresses, such as 169.254.172.0/22", v))
 	}
 	return v
 }

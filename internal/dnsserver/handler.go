@@ -56,7 +56,7 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	}
 
 	// 2. Snapshot and zone.
-	t := s.table.Load()
+	t := s.table.Load().forLocal(w.LocalAddr())
 	qname := strings.ToLower(q.Name)
 	z, n := t.lookup(qname)
 	if z == nil {

@@ -35,6 +35,10 @@ type Snapshot struct {
 	Static map[string][]string
 	// StaticTTL is the TTL of the Static records; 0 means DefaultStaticTTL.
 	StaticTTL uint32
+	// Views replace Static records for the queries that arrive at one of
+	// the server's addresses, keyed by its IP: the names they list get
+	// their addresses instead, every other name is answered as usual.
+	Views map[string]map[string][]string
 }
 
 // Zone is one DNS namespace, for example "internal.svc.".

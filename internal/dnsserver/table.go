@@ -89,8 +89,9 @@ type zone struct {
 // shared read-only by every query until the next Update replaces it.
 type table struct {
 	serial uint32
-	zones  map[string]*zone // by lower-case fqdn
-	names  map[string]*node // every existing name of every zone
+	zones  map[string]*zone      // by lower-case fqdn
+	names  map[string]*node      // every existing name of every zone
+	views  map[netip.Addr]*table // by local address (views.go)
 }
 
 func emptyTable() *table {
@@ -217,6 +218,9 @@ func compile(snap Snapshot, serial uint32) (*table, error) {
 				b.t.names[parent] = &node{zone: n.zone, sets: map[uint16]*rrset{}}
 			}
 		}
+	}
+	if err := compileViews(b.t, snap, serial); err != nil {
+		b.errs = append(b.errs, err)
 	}
 	return b.t, errors.Join(b.errs...)
 }

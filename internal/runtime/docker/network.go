@@ -80,6 +80,9 @@ func (r *Runtime) createNetwork(ctx context.Context) (string, error) {
 func (r *Runtime) RemoveNetwork(ctx context.Context) error {
 	r.netMu.Lock()
 	defer r.netMu.Unlock()
+	if err := r.removeAddresses(ctx); err != nil {
+		r.log.WarnContext(ctx, "removing address networks failed", "op", "remove network", "err", err)
+	}
 	if err := r.removeLinkLocal(ctx); err != nil {
 		// Shared with other emulators: one may be connecting a task now.
 		r.log.DebugContext(ctx, "link-local network kept", "op", "remove network", "err", err)

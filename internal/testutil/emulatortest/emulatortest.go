@@ -113,6 +113,9 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	cfg.DNSForTasks = opts.Docker && opts.TaskDNS
 	cfg.EndpointForTasks = opts.Docker && opts.TaskEndpoints
 	cfg.TaskMetadata = opts.Docker && opts.TaskEndpoints
+	if !cfg.TaskMetadata {
+		cfg.ALBTaskAddresses = ""
+	}
 	cfg.DisableDocker = !opts.Docker
 	cfg.DockerNetwork = fmt.Sprintf("ecs-emulator-test-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9)
 	// Load balancers of emulators running side by side (parallel tests,
