@@ -91,8 +91,8 @@ func (lb *loadBalancers) sync(ctx context.Context) time.Time {
 
 // reset applies the (emptied) configuration at once, closing every
 // listener, and hands the addresses out again from the start of the pool.
-func (lb *loadBalancers) reset() {
-	lb.sync()
+func (lb *loadBalancers) reset(ctx context.Context) {
+	lb.sync(ctx)
 	lb.mu.Lock()
 	lb.address = map[string]string{}
 	lb.next = lb.pool.Addr().Next()

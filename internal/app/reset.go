@@ -46,7 +46,7 @@ func (a *App) Reset(ctx context.Context, names []string) error {
 		a.Reconciler.RemoveAll(ctx)
 	}
 	if picked(elbv2.Spec.Name) {
-		a.lbs.reset()
+		a.lbs.reset(ctx)
 	}
 	if picked(servicediscovery.Spec.Name) || picked(elbv2.Spec.Name) {
 		if a.DNS != nil {
