@@ -118,8 +118,8 @@ func (p *IAMManagedPolicy) Update(ctx context.Context, req *engine.Request) (*en
 	if err != nil {
 		return nil, err
 	}
-	old, err := managedPolicyOf(req.PreviousProperties)
-	if err != nil {
+	old, prevErr := managedPolicyOf(req.PreviousProperties)
+	if prevErr != nil {
 		old = managedPolicy{in: &iam.CreatePolicyInput{}}
 	}
 	s, cctx, arn := p.api.Store(req.Account), callCtx(ctx, req), req.PhysicalID

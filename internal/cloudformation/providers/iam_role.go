@@ -78,8 +78,8 @@ func (p *IAMRole) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 	if err != nil {
 		return nil, err
 	}
-	old, oldPols, err := roleInput(req.PreviousProperties)
-	if err != nil { // the previous properties were accepted once
+	old, oldPols, prevErr := roleInput(req.PreviousProperties)
+	if prevErr != nil { // the previous properties were accepted once
 		old, oldPols = &iam.CreateRoleInput{}, entityPolicies{}
 	}
 	s, cctx := p.api.Store(req.Account), callCtx(ctx, req)

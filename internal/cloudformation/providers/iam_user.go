@@ -62,8 +62,8 @@ func (p *IAMUser) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 	if err != nil {
 		return nil, err
 	}
-	old, oldPols, err := userInput(req.PreviousProperties)
-	if err != nil {
+	old, oldPols, prevErr := userInput(req.PreviousProperties)
+	if prevErr != nil {
 		old, oldPols = &iam.CreateUserInput{}, entityPolicies{}
 	}
 	s, cctx, name := p.api.Store(req.Account), callCtx(ctx, req), req.PhysicalID
@@ -83,15 +83,16 @@ func (p *IAMUser) Update(ctx context.Context, req *engine.Request) (*engine.Resu
 	if err := retagIAM(iamTags(req, old.Tags), iamTags(req, in.Tags), untag, tag); err != nil {
 		return nil, err
 	}
+	var berr error
 	switch b := in.PermissionsBoundary; {
 	case deref(b) == deref(old.PermissionsBoundary):
 	case b == nil:
-		_, err = s.DeleteUserPermissionsBoundary(cctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: &req.PhysicalID})
+		_, berr = s.DeleteUserPermissionsBoundary(cctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: &name})
 	default:
-		_, err = s.PutUserPermissionsBoundary(cctx, &iam.PutUserPermissionsBoundaryInput{UserName: &req.PhysicalID, PermissionsBoundary: b})
+		_, berr = s.PutUserPermissionsBoundary(cctx, &iam.PutUserPermissionsBoundaryInput{UserName: &name, PermissionsBoundary: b})
 	}
-	if err != nil {
-		return nil, err
+	if berr != nil {
+		return nil, berr
 	}
 	if err := userEntity(s, req.PhysicalID).apply(cctx, oldPols, pols); err != nil {
 		return nil, err

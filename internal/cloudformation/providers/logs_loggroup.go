@@ -74,23 +74,24 @@ func (p *LogGroup) Update(ctx context.Context, req *engine.Request) (*engine.Res
 	if err != nil {
 		return nil, err
 	}
-	old, oldTags, err := logGroupOf(req, req.PreviousProperties)
-	if err != nil {
+	old, oldTags, prevErr := logGroupOf(req, req.PreviousProperties)
+	if prevErr != nil {
 		old, oldTags = logGroupProps{}, nil
 	}
 	if deref(g.KmsKeyId) != deref(old.KmsKeyId) {
 		return nil, &engine.Failure{Message: "Changing the KmsKeyId of a log group is not supported by this emulator"}
 	}
 	s, cctx, name := p.api.StoreFor(req.Account, req.Region), callCtx(ctx, req), req.PhysicalID
+	var rerr error
 	switch {
 	case deref(g.RetentionInDays) == deref(old.RetentionInDays):
 	case g.RetentionInDays == nil:
-		_, err = s.DeleteRetentionPolicy(cctx, &cloudwatchlogs.DeleteRetentionPolicyInput{LogGroupName: &name})
+		_, rerr = s.DeleteRetentionPolicy(cctx, &cloudwatchlogs.DeleteRetentionPolicyInput{LogGroupName: &name})
 	default:
-		_, err = s.PutRetentionPolicy(cctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: &name, RetentionInDays: g.RetentionInDays})
+		_, rerr = s.PutRetentionPolicy(cctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: &name, RetentionInDays: g.RetentionInDays})
 	}
-	if err != nil {
-		return nil, err
+	if rerr != nil {
+		return nil, rerr
 	}
 	if !maps.Equal(tags, oldTags) {
 		arn := logsapi.GroupARN(req.Region, req.Account, name)

@@ -106,3 +106,18 @@ func TestLogStream(t *testing.T) {
 		}
 	}
 }
+
+// TestLogGroupUpdateFromUnreadableProperties: previous properties that no
+// longer decode (an older emulator's, say) are treated as empty, not as
+// this update's error.
+func TestLogGroupUpdateFromUnreadableProperties(t *testing.T) {
+	e := newEnv(t)
+	req, res := e.create(t, "AWS::Logs::LogGroup", "G", map[string]any{"LogGroupName": "/g"})
+	req.Properties = map[string]any{"LogGroupName": "/g", "Bogus": 1}
+	e.update(t, req, map[string]any{"LogGroupName": "/g", "Tags": []any{map[string]any{"Key": "k", "Value": "v"}}})
+	arn := strings.TrimSuffix(res.Attributes["Arn"].(string), ":*")
+	tags, err := e.apis.Logs.StoreFor(testAccount, testRegion).ListTagsForResource(context.Background(), &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: &arn})
+	if err != nil || tags.Tags["k"] != "v" {
+		t.Errorf("tags after update: %+v, %v", tags, err)
+	}
+}

@@ -84,8 +84,8 @@ func (p *SSMParameter) Update(ctx context.Context, req *engine.Request) (*engine
 	if err != nil {
 		return nil, err
 	}
-	_, oldTags, err := parameterInput(req, req.PreviousProperties)
-	if err != nil {
+	_, oldTags, prevErr := parameterInput(req, req.PreviousProperties)
+	if prevErr != nil {
 		oldTags = nil
 	}
 	s, cctx := p.api.StoreFor(req.Account, req.Region), callCtx(ctx, req)
