@@ -70,9 +70,11 @@ aws_err "a task with a security group that does not exist" InvalidParameterExcep
 	--network-configuration "awsvpcConfiguration={subnets=[$A],securityGroups=[sg-0123456789abcdef0]}"
 aws_err "an ALB over two VPCs" InvalidConfigurationRequest "Subnets must all be in the same VPC" \
 	aws elbv2 create-load-balancer --name two-vpcs --subnets "$A" "$SUBNET2"
+A2=$(aws ec2 create-subnet --vpc-id "$NET" --cidr-block 10.30.3.0/24 --availability-zone us-east-1a --query Subnet.SubnetId --output text)
 aws_err "an ALB with two subnets in one zone" InvalidConfigurationRequest \
 	"A load balancer cannot be attached to multiple subnets in the same Availability Zone" \
-	aws elbv2 create-load-balancer --name one-zone --subnets "$A" "$SUBNET1"
+	aws elbv2 create-load-balancer --name one-zone --subnets "$A" "$A2"
+aws ec2 delete-subnet --subnet-id "$A2"
 aws_err "a target group in a VPC that does not exist" ValidationError "The VPC ID 'vpc-0123456789abcdef0' is not found" \
 	aws elbv2 create-target-group --name nowhere --protocol HTTP --port 80 --vpc-id vpc-0123456789abcdef0 --target-type ip
 
@@ -80,7 +82,7 @@ echo "== an ALB and a service of 2 tasks in the VPC"
 LB=$(aws elbv2 create-load-balancer --name web --subnets "$A" "$B" --security-groups "$ALB_SG" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
 check "the ALB's VPC" "$(aws elbv2 describe-load-balancers --load-balancer-arns "$LB" --query 'LoadBalancers[0].VpcId' --output text)" "$NET"
 TG=$(aws elbv2 create-target-group --name web --protocol HTTP --port 8080 --vpc-id "$NET" --target-type ip \
-	--health-check-path /health --health-check-interval-seconds 5 --healthy-threshold-count 2 --query 'TargetGroups[0].TargetGroupArn' --output text)
+	--health-check-path /health --health-check-interval-seconds 5 --health-check-timeout-seconds 2 --healthy-threshold-count 2 --query 'TargetGroups[0].TargetGroupArn' --output text)
 aws elbv2 modify-target-group-attributes --target-group-arn "$TG" --attributes Key=deregistration_delay.timeout_seconds,Value=2 >/dev/null
 aws elbv2 create-listener --load-balancer-arn "$LB" --protocol HTTP --port 80 --default-actions "Type=forward,TargetGroupArn=$TG" >/dev/null
 aws ecs create-service --cluster dev --service-name web --task-definition web --desired-count 2 --launch-type FARGATE \

@@ -81,6 +81,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		OnChange:     func(c ecsapi.Change) { a.Reconciler.Notify(c) },
 		TargetGroups: a.targetGroup,
 		Network:      network{a.EC2}.checkAwsvpc,
+		SubnetZone:   network{a.EC2}.subnetZone,
 	})
 	a.IAM = iam.New(iam.Options{})
 	a.STS = sts.New(sts.Options{Directory: a.IAM})

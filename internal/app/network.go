@@ -27,6 +27,15 @@ func (n network) checkAwsvpc(region string, subnets, groups []string) error {
 	return &ecsapi.NetworkError{Kind: kind, IDs: ids, Err: err}
 }
 
+// subnetZone is ECS's SubnetZone: where a task placed in a subnet runs.
+func (n network) subnetZone(region, subnetID string) string {
+	sn, err := n.ec2.Subnet(region, subnetID)
+	if err != nil {
+		return ""
+	}
+	return *sn.AvailabilityZone
+}
+
 // Subnets, SecurityGroupVPCs, VPCExists and DefaultSecurityGroup make
 // network an elbv2.NetworkLookup.
 func (n network) Subnets(region string, ids []string) ([]elbv2.Subnet, error) {

@@ -227,6 +227,19 @@ func TestAwsvpcTasksHaveNetworkInterfaces(t *testing.T) {
 		must(t, "DescribeNetworkInterfaces", func() error { return err })
 		return out.NetworkInterfaces
 	}
+	// ECS spreads the tasks over the subnets; each runs in its subnet's zone.
+	zones := map[string]string{subnets[0]: "us-east-1a", subnets[1]: "us-east-1b"}
+	placed := map[string]bool{}
+	for _, task := range tasks {
+		sn := detailsOf(task)["subnetId"]
+		placed[sn] = true
+		if zone := aws.ToString(task.AvailabilityZone); zone != zones[sn] {
+			t.Errorf("task in subnet %s runs in %s, want %s", sn, zone, zones[sn])
+		}
+	}
+	if len(placed) != 2 {
+		t.Errorf("the 2 tasks are in subnets %v, want one in each", placed)
+	}
 	enis := map[string]ec2types.NetworkInterface{}
 	for _, eni := range taskENIs() {
 		enis[aws.ToString(eni.NetworkInterfaceId)] = eni

@@ -30,6 +30,9 @@ type Options struct {
 	// Network checks awsvpc subnets and security groups against EC2; nil
 	// accepts any IDs.
 	Network NetworkLookup
+	// SubnetZone is the availability zone of a subnet (EC2), where a task
+	// placed in it runs; nil or "" puts tasks in the region's zone a.
+	SubnetZone func(region, subnetID string) string
 	// Quotas override ECS's default service quotas (zero fields keep
 	// the defaults); tests lower them to reach them quickly.
 	Quotas Quotas
@@ -93,6 +96,7 @@ func (a *API) Store(region string) *Store {
 		s = newStore(region, a.opts.Account, a.opts.Now, a.opts.IDs, a.opts.OnChange)
 		s.targetGroups = a.opts.TargetGroups
 		s.network = a.opts.Network
+		s.subnetZone = a.opts.SubnetZone
 		s.quotas = a.opts.Quotas.withDefaults()
 		a.regions[region] = s
 	}

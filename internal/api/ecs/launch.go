@@ -64,7 +64,11 @@ func (s *Store) launchTask(p launchParams) *Task {
 	}
 	attachmentID := s.ids.UUID()
 	if td.NetworkMode == types.NetworkModeAwsvpc {
-		t.Attachments = []types.Attachment{eniAttachment(attachmentID, p.network)}
+		subnet := s.placeSubnet(p)
+		t.Attachments = []types.Attachment{eniAttachment(attachmentID, subnet)}
+		if zone := s.zoneOf(subnet); zone != "" {
+			t.AvailabilityZone = ptr(zone)
+		}
 		if p.network != nil && p.network.AwsvpcConfiguration != nil {
 			t.SecurityGroups = append([]string(nil), p.network.AwsvpcConfiguration.SecurityGroups...)
 		}
@@ -104,13 +108,56 @@ func (s *Store) newContainer(t *Task, cd types.ContainerDefinition, cluster, tas
 	return c
 }
 
+// placeSubnet picks an awsvpc task's subnet as ECS spreads tasks: the
+// configured subnet with the fewest live tasks of the same group (service
+// or RunTask group) in the cluster, the first one on a tie. Callers hold
+// the lock.
+func (s *Store) placeSubnet(p launchParams) string {
+	if p.network == nil || p.network.AwsvpcConfiguration == nil || len(p.network.AwsvpcConfiguration.Subnets) == 0 {
+		return ""
+	}
+	subnets := p.network.AwsvpcConfiguration.Subnets
+	if len(subnets) == 1 {
+		return subnets[0]
+	}
+	used := map[string]int{}
+	for _, t := range s.tasks {
+		if deref(t.Group) == p.group && deref(t.ClusterArn) == deref(p.cluster.ClusterArn) && deref(t.DesiredStatus) != "STOPPED" {
+			used[taskSubnetID(t)]++
+		}
+	}
+	best := subnets[0]
+	for _, sn := range subnets[1:] {
+		if used[sn] < used[best] {
+			best = sn
+		}
+	}
+	return best
+}
+
+// zoneOf is a subnet's availability zone as EC2 has it, "" when unknown.
+func (s *Store) zoneOf(subnet string) string {
+	if s.subnetZone == nil || subnet == "" {
+		return ""
+	}
+	return s.subnetZone(s.region, subnet)
+}
+
+// taskSubnetID is the subnet of an awsvpc task's interface.
+func taskSubnetID(t *Task) string {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			if deref(d.Name) == "subnetId" {
+				return deref(d.Value)
+			}
+		}
+	}
+	return ""
+}
+
 // eniAttachment is the awsvpc network interface a task shows before its
 // address is known; the reconciler fills in the address when it has one.
-func eniAttachment(id string, nc *types.NetworkConfiguration) types.Attachment {
-	subnet := ""
-	if nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
-		subnet = nc.AwsvpcConfiguration.Subnets[0]
-	}
+func eniAttachment(id, subnet string) types.Attachment {
 	return types.Attachment{
 		Id:      ptr(id),
 		Type:    ptr("ElasticNetworkInterface"),

@@ -75,3 +75,43 @@ func TestAwsvpcIDsAreCheckedAgainstEC2(t *testing.T) {
 		NetworkConfiguration: network("subnet-0123456789abcdef0", "sg-87654321")})
 	errLike[*types.InvalidParameterException]("The security group 'sg-87654321' does not exist (ErrorCode: InvalidGroup.NotFound)")(t, err)
 }
+
+// Tasks of one group spread over the configured subnets, each in its
+// subnet's zone; without a zone lookup they stay in the region's zone a.
+func TestTasksSpreadOverSubnets(t *testing.T) {
+	zones := map[string]string{"subnet-0aaaaaaaaaaaaaaa1": "us-east-1a", "subnet-0bbbbbbbbbbbbbbb2": "us-east-1c"}
+	for name, lookup := range map[string]func(string, string) string{
+		"with EC2":    func(_, id string) string { return zones[id] },
+		"without EC2": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := ecsapi.New(ecsapi.Options{Account: account, Logger: quietLogger(), SubnetZone: lookup})
+			srv := httptest.NewServer(server.New(server.Options{Services: []server.Service{{Spec: ecsapi.Spec, JSON: api}}, Region: region, AccountID: account, Logger: quietLogger()}).Handler())
+			t.Cleanup(srv.Close)
+			c := (&emulatortest.Emulator{URL: srv.URL}).ECS()
+			ctx := context.Background()
+			must(c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("net")}))(t)
+			td := register(t, c, fargateTD("net"))
+			out := must(c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String("net"), TaskDefinition: td.TaskDefinitionArn, Count: aws.Int32(3),
+				LaunchType: types.LaunchTypeFargate, NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
+					Subnets: []string{"subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"}}}}))(t)
+			var got []string
+			for _, task := range out.Tasks {
+				subnet := ""
+				for _, d := range task.Attachments[0].Details {
+					if aws.ToString(d.Name) == "subnetId" {
+						subnet = aws.ToString(d.Value)
+					}
+				}
+				got = append(got, subnet+" "+aws.ToString(task.AvailabilityZone))
+			}
+			want := []string{"subnet-0aaaaaaaaaaaaaaa1 us-east-1a", "subnet-0bbbbbbbbbbbbbbb2 us-east-1c", "subnet-0aaaaaaaaaaaaaaa1 us-east-1a"}
+			if lookup == nil {
+				want[1] = "subnet-0bbbbbbbbbbbbbbb2 us-east-1a"
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("tasks placed %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -77,6 +77,7 @@ type Store struct {
 	onChange        func(Change)
 	targetGroups    TargetGroupLookup
 	network         NetworkLookup
+	subnetZone      func(region, subnetID string) string
 	quotas          Quotas
 
 	mu        sync.Mutex
