@@ -3,6 +3,7 @@ package secretsmanager_test
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -300,4 +301,28 @@ func TestReset(t *testing.T) {
 	_, err := e.C.DescribeSecret(t.Context(), &secretsmanager.DescribeSecretInput{SecretId: aws.String("kept-until-reset")})
 	wantCode(t, err, "ResourceNotFoundException")
 	e.create(t, "kept-until-reset", "again") // the name is free again
+}
+
+func TestGetRandomPassword(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smapi.Options{})
+	ctx := t.Context()
+	def := aws.ToString(must(e.C.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordInput{}))(t).RandomPassword)
+	if len(def) != 32 || strings.ContainsAny(def, " ") ||
+		!strings.ContainsAny(def, "abcdefghijklmnopqrstuvwxyz") || !strings.ContainsAny(def, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
+		!strings.ContainsAny(def, "0123456789") || !strings.ContainsAny(def, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~") {
+		t.Errorf("default password %q lacks a class or has the wrong length", def)
+	}
+	for range 20 {
+		pw := aws.ToString(must(e.C.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(12),
+			ExcludePunctuation: aws.Bool(true), ExcludeCharacters: aws.String("0Oo1lI"), IncludeSpace: aws.Bool(true)}))(t).RandomPassword)
+		if len(pw) != 12 || strings.ContainsAny(pw, "0Oo1lI!#%") || !strings.ContainsAny(pw, "23456789") {
+			t.Fatalf("password %q breaks its rules", pw)
+		}
+	}
+	_, err := e.C.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordInput{PasswordLength: aws.Int64(4097)})
+	wantCode(t, err, "ValidationException")
+	_, err = e.C.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordInput{ExcludeLowercase: aws.Bool(true), ExcludeUppercase: aws.Bool(true),
+		ExcludeNumbers: aws.Bool(true), ExcludePunctuation: aws.Bool(true)})
+	wantCode(t, err, "InvalidParameterException")
 }

@@ -2,7 +2,7 @@ package secretsmanager
 
 // operations maps each implemented Secrets Manager operation to its
 // handler. Every other operation (rotation, replication, resource
-// policies) gets UnknownOperationException.
+// policies, batch reads) gets UnknownOperationException.
 func operations() map[string]handler {
 	return map[string]handler{
 		"CreateSecret":             op((*Store).CreateSecret),
@@ -17,5 +17,6 @@ func operations() map[string]handler {
 		"ListSecretVersionIds":     op((*Store).ListSecretVersionIds),
 		"TagResource":              op((*Store).TagResource),
 		"UntagResource":            op((*Store).UntagResource),
+		"GetRandomPassword":        op((*Store).GetRandomPassword),
 	}
 }
