@@ -4,7 +4,8 @@
 # secret and an S3 environment file reach a task's environment (the
 # environment overriding the file); Secrets Manager versions through the
 # CLI; a missing parameter and a secret scheduled for deletion stop their
-# tasks with ECS's reasons; RegisterTaskDefinition wants an execution role.
+# tasks with ECS's reasons; a CloudFormation stack's generated secret
+# reaches its task; RegisterTaskDefinition wants an execution role.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -68,6 +69,55 @@ DELETED=$(run "$TD")
 aws ecs wait tasks-stopped --cluster dev --tasks "$DELETED"
 check "stoppedReason for a secret marked for deletion" "$(aws ecs describe-tasks --cluster dev --tasks "$DELETED" --query 'tasks[0].stoppedReason' --output text)" \
 	"ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret $SECRET from secrets manager: InvalidRequestException: You can't perform this operation on the secret because it was marked for deletion."
+
+echo "== a CloudFormation stack: a generated secret and a task definition that uses a key of it"
+cat >"$WORK/stack.yaml" <<YAML
+Resources:
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString:
+        SecretStringTemplate: '{"username":"app"}'
+        GenerateStringKey: password
+        ExcludePunctuation: true
+        PasswordLength: 24
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: stacked
+      NetworkMode: awsvpc
+      RequiresCompatibilities: [FARGATE]
+      Cpu: "256"
+      Memory: "512"
+      ExecutionRoleArn: $ROLE
+      ContainerDefinitions:
+        - Name: web
+          Image: $IMAGE
+          StopTimeout: 2
+          Environment: [{Name: ECHO_ENV, Value: DB_PASSWORD}]
+          Secrets:
+            - Name: DB_PASSWORD
+              ValueFrom: !Join ["", [!Ref DbSecret, ":password::"]]
+Outputs:
+  SecretArn: {Value: !Ref DbSecret}
+  TaskDef: {Value: !Ref TaskDef}
+YAML
+aws cloudformation deploy --stack-name secrets --template-file "$WORK/stack.yaml" >/dev/null && pass "cloudformation deploy"
+output() { aws cloudformation describe-stacks --stack-name secrets --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text; }
+STACK_SECRET=$(output SecretArn)
+GENERATED=$(aws secretsmanager get-secret-value --secret-id "$STACK_SECRET" --query SecretString --output text)
+PASSWORD=$(echo "$GENERATED" | sed -n 's/.*"password": *"\([^"]*\)".*/\1/p')
+check "generated password length" "${#PASSWORD}" "24"
+STACKED=$(run "$(output TaskDef)")
+aws ecs wait tasks-running --cluster dev --tasks "$STACKED" && pass "the stack's task runs"
+IP=$(aws ecs describe-tasks --cluster dev --tasks "$STACKED" --query "tasks[0].attachments[0].details[?name=='privateIPv4Address'].value" --output text)
+wait_for "the stack's task answers" 20 answers
+case "$(curl -fsS "http://$IP:8080/" | tr -d '\n ')" in *"\"DB_PASSWORD\":\"$PASSWORD\""*) pass "the task has the generated password" ;; *) fail "the task lacks the generated password" ;; esac
+aws ecs stop-task --cluster dev --task "$STACKED" >/dev/null
+aws cloudformation delete-stack --stack-name secrets
+aws cloudformation wait stack-delete-complete --stack-name secrets && pass "stack deleted"
+out=$(aws secretsmanager describe-secret --secret-id "$STACK_SECRET" 2>&1 || true)
+case "$out" in *"(ResourceNotFoundException)"*) pass "the stack's secret is deleted without a recovery window" ;; *) fail "after delete-stack: $out" ;; esac
 
 echo "== bad input"
 cat >"$WORK/norole.json" <<JSON

@@ -16,7 +16,7 @@ import (
 func (a *App) newCloudFormation() *cfnapi.API {
 	reg := engine.Registry{}
 	providers.Register(reg, providers.APIs{ECS: a.ECS, ELB: a.ELB, CloudMap: a.CloudMap, EC2: a.EC2,
-		IAM: a.IAM, Logs: a.Logs, SSM: a.SSM, S3: a.S3})
+		IAM: a.IAM, Logs: a.Logs, SSM: a.SSM, S3: a.S3, Secrets: a.Secrets})
 	return cfnapi.New(cfnapi.Options{
 		Account:   a.cfg.AccountID,
 		Logger:    a.log.With("service", "cloudformation"),

@@ -55,6 +55,10 @@ var decoders = map[string]func(map[string]any) error{
 		_, err := logStreamInput(request("AWS::Logs::LogStream", "S", p))
 		return err
 	},
+	"AWS::SecretsManager::Secret": func(p map[string]any) error {
+		_, _, err := secretOf(request("AWS::SecretsManager::Secret", "S", p), p)
+		return err
+	},
 	"AWS::SSM::Parameter": func(p map[string]any) error {
 		_, _, err := parameterInput(request("AWS::SSM::Parameter", "P", p), p)
 		return err

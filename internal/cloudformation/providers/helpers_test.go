@@ -13,6 +13,7 @@ import (
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
 	logsapi "github.com/localaws/ecsemu/internal/api/logs"
 	s3api "github.com/localaws/ecsemu/internal/api/s3"
+	smapi "github.com/localaws/ecsemu/internal/api/secretsmanager"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	ssmapi "github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
@@ -40,6 +41,7 @@ func newEnv(t *testing.T) *env {
 		Logs:     logsapi.New(logsapi.Options{Account: testAccount}),
 		SSM:      ssmapi.New(ssmapi.Options{Account: testAccount}),
 		S3:       s3api.New(s3api.Options{Account: testAccount}),
+		Secrets:  smapi.New(smapi.Options{Account: testAccount}),
 		EC2:      ec2api.New(ec2api.Options{Account: testAccount, Logger: quiet}),
 	}
 	reg := engine.Registry{}

@@ -1,6 +1,6 @@
 // Package providers implements CloudFormation resource types by calling
 // the owning services' stores in process: ECS, ELBv2, Cloud Map, IAM,
-// CloudWatch Logs, SSM Parameter Store and S3; and, as records kept here
+// CloudWatch Logs, SSM Parameter Store, S3 and Secrets Manager; and, as records kept here
 // because the emulator has no such service, ECR repositories, KMS keys
 // and aliases, and Lambda functions and permissions.
 package providers
@@ -12,6 +12,7 @@ import (
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
 	logsapi "github.com/localaws/ecsemu/internal/api/logs"
 	s3api "github.com/localaws/ecsemu/internal/api/s3"
+	smapi "github.com/localaws/ecsemu/internal/api/secretsmanager"
 	"github.com/localaws/ecsemu/internal/api/servicediscovery"
 	ssmapi "github.com/localaws/ecsemu/internal/api/ssm"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
@@ -26,6 +27,7 @@ type APIs struct {
 	Logs     *logsapi.API
 	SSM      *ssmapi.API
 	S3       *s3api.API
+	Secrets  *smapi.API
 	EC2      *ec2api.API
 }
 
@@ -71,6 +73,9 @@ func Register(r engine.Registry, apis APIs) {
 	if apis.S3 != nil {
 		r["AWS::S3::Bucket"] = NewS3Bucket(apis.S3)
 		r["AWS::S3::BucketPolicy"] = NewS3BucketPolicy(apis.S3)
+	}
+	if apis.Secrets != nil {
+		r["AWS::SecretsManager::Secret"] = NewSecretsManagerSecret(apis.Secrets)
 	}
 	recs := newRecords()
 	r["AWS::ECR::Repository"] = NewECRRepository(recs)
