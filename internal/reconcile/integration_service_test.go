@@ -285,9 +285,6 @@ func TestIntegrationServiceUnhealthyReplacement(t *testing.T) {
 
 	const grace = 15
 	f.createService("sick", td, 1)
-	f.createService("patient", td, 1, func(in *ecs.CreateServiceInput) {
-		in.HealthCheckGracePeriodSeconds = aws.Int32(grace)
-	})
 
 	// Without a grace period: replaced once UNHEALTHY.
 	_, tasks := f.waitService("sick", "a RUNNING task", 30*time.Second, runningTasks(1))
@@ -308,7 +305,11 @@ func TestIntegrationServiceUnhealthyReplacement(t *testing.T) {
 		t.Errorf("no event %q in %q", want, eventMessages(svc))
 	}
 
-	// With a grace period: kept while it lasts, replaced after.
+	// With a grace period: kept while it lasts, replaced after. Created
+	// only now, so that the wait above does not eat into its grace period.
+	f.createService("patient", td, 1, func(in *ecs.CreateServiceInput) {
+		in.HealthCheckGracePeriodSeconds = aws.Int32(grace)
+	})
 	_, tasks = f.waitService("patient", "a RUNNING task", 30*time.Second, runningTasks(1))
 	patient := aws.ToString(tasks[0].TaskArn)
 	task = f.waitTask(patient, "UNHEALTHY", 30*time.Second, func(t types.Task) bool { return t.HealthStatus == types.HealthStatusUnhealthy }, nil)
