@@ -19,6 +19,7 @@ default_network
 taskdef() { # taskdef family group create-group command-json
 	cat >"$WORK/$1.json" <<JSON
 {"family": "$1", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+ "executionRoleArn": "arn:aws:iam::000000000000:role/ecsTaskExecutionRole",
  "containerDefinitions": [
    {"name": "app", "image": "$IMAGE", "command": $4,
     "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "$2", "awslogs-region": "us-east-1",
@@ -62,6 +63,11 @@ wait_for "aws logs tail --follow shows the last line" 20 tail_has_last
 kill "$TAIL_PID" 2>/dev/null || true
 wait "$TAIL_PID" 2>/dev/null || true
 check "aws logs tail --follow lines" "$(grep -c -e 'INFO starting' -e 'ERROR disk full' -e 'INFO working' -e 'ERROR last words' "$WORK/tail.out")" "4"
+
+echo "== what Fargate refuses at registration"
+sed 's/"awslogs-stream-prefix": "ecs", //' "$WORK/printer.json" >"$WORK/noprefix.json"
+check "awslogs without awslogs-stream-prefix" "$(aws ecs register-task-definition --cli-input-json "file://$WORK/noprefix.json" 2>&1 | grep -o 'Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.')" \
+	"Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs."
 
 echo "== awslogs-create-group, and a missing group"
 taskdef created /ecs/created true '["print", "hello"]'

@@ -35,6 +35,7 @@ func runTask(t *testing.T, ctx context.Context, c *ecs.Client, containers ...typ
 		Family: aws.String("logs"), NetworkMode: types.NetworkModeAwsvpc,
 		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
 		Cpu:                     aws.String("256"), Memory: aws.String("512"),
+		ExecutionRoleArn:     aws.String("arn:aws:iam::000000000000:role/ecsTaskExecutionRole"),
 		ContainerDefinitions: containers,
 	})
 	if err != nil {

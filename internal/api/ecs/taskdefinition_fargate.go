@@ -36,6 +36,25 @@ func validFargateSettings(in *ecs.RegisterTaskDefinitionInput) error {
 		if err := validFargateContainer(c); err != nil {
 			return err
 		}
+		if err := validFargateAwslogs(in, c.LogConfiguration); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validFargateAwslogs: Fargate names awslogs streams after the prefix and
+// pulls nothing without the execution role (messages as quoted in
+// aws/aws-cdk#1422 and virtual-kubelet/virtual-kubelet#193).
+func validFargateAwslogs(in *ecs.RegisterTaskDefinitionInput, lc *types.LogConfiguration) error {
+	if lc == nil || lc.LogDriver != types.LogDriverAwslogs {
+		return nil
+	}
+	if lc.Options["awslogs-stream-prefix"] == "" {
+		return errClient("Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.")
+	}
+	if deref(in.ExecutionRoleArn) == "" {
+		return errClient("Fargate requires task definition to have execution role ARN to support log driver awslogs.")
 	}
 	return nil
 }

@@ -120,6 +120,13 @@ func TestFargateRefusesHostSettings(t *testing.T) {
 		{"log driver", container(func(cd *types.ContainerDefinition) {
 			cd.LogConfiguration = &types.LogConfiguration{LogDriver: types.LogDriverJsonFile}
 		}), "Invalid setting for container 'app'. The log driver 'json-file' is not supported for Fargate: use awslogs, splunk or awsfirelens."},
+		{"awslogs without a stream prefix", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ExecutionRoleArn = aws.String("arn:aws:iam::000000000000:role/ecsTaskExecutionRole")
+			in.ContainerDefinitions[0].LogConfiguration = &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{"awslogs-group": "g"}}
+		}, "Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs."},
+		{"awslogs without an execution role", container(func(cd *types.ContainerDefinition) {
+			cd.LogConfiguration = &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{"awslogs-group": "g", "awslogs-stream-prefix": "ecs"}}
+		}), "Fargate requires task definition to have execution role ARN to support log driver awslogs."},
 		{"links", container(func(cd *types.ContainerDefinition) { cd.Links = []string{"db"} }),
 			"Invalid setting for container 'app'. links are not supported for Fargate."},
 	}
