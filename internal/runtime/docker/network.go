@@ -95,14 +95,14 @@ func (r *Runtime) RemoveNetwork(ctx context.Context) error {
 		if n.Labels[runtime.LabelManaged] != "true" {
 			continue
 		}
-		if err := r.removeIdleNetwork(ctx, n.ID); err != nil {
+		if err := r.removeIdleNetwork(ctx, n.ID, r.opts.Network); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *Runtime) removeIdleNetwork(ctx context.Context, id string) error {
+func (r *Runtime) removeIdleNetwork(ctx context.Context, id, name string) error {
 	cctx, cancel := r.call(ctx)
 	defer cancel()
 	res, err := r.cli.NetworkInspect(cctx, id, client.NetworkInspectOptions{})
@@ -110,15 +110,15 @@ func (r *Runtime) removeIdleNetwork(ctx context.Context, id string) error {
 		return nil
 	}
 	if err != nil {
-		return r.wrap("inspect network", r.opts.Network, err)
+		return r.wrap("inspect network", name, err)
 	}
 	if n := len(res.Network.Containers); n > 0 {
-		r.log.InfoContext(ctx, "task network still in use; leaving it", "op", "remove network", "network", r.opts.Network, "containers", n)
+		r.log.InfoContext(ctx, "network still in use; leaving it", "op", "remove network", "network", name, "containers", n)
 		return nil
 	}
 	_, err = r.cli.NetworkRemove(cctx, id, client.NetworkRemoveOptions{})
 	if err != nil && !cerrdefs.IsNotFound(err) {
-		return r.wrap("remove network", r.opts.Network, err)
+		return r.wrap("remove network", name, err)
 	}
 	return nil
 }
