@@ -13,7 +13,8 @@
 #      balancer or DNS name (the log groups stay: DeletionPolicy Retain);
 #   2. the new-VPC variant (new ec2.Vpc, Custom::VpcRestrictDefaultSG): deploy, curl, destroy;
 #   3. the lookup variant against a VPC made with the AWS CLI: deploy, the
-#      ALB in the public subnets and the tasks in the private ones, destroy.
+#      ALB in the public subnets and the tasks in the private ones, destroy;
+#   4. cdk bootstrap: the bootstrap template deploys (CDKToolkit).
 # It prints the time from ExecuteChangeSet to CREATE_COMPLETE against the
 # time the ECS services took to become stable (a measurement, not a check).
 # Needs node/npm, go, docker, the AWS CLI, dig and python3. About 12 minutes.
@@ -46,13 +47,15 @@ start_emulator
 export AWS_ENDPOINT_URL=$ENDPOINT AWS_REGION=us-east-1 CDK_HOME=$WORK/cdk-home CDK_DISABLE_CLI_TELEMETRY=true
 DIG="dig @127.0.0.1 -p $DNS_PORT +time=2 +tries=1 +short"
 
-# cdk LOG ARGS...: the CDK CLI in the app's copy, its output kept in $WORK/LOG.log.
+# cdk LOG ARGS...: the CDK CLI in the app's copy, its output kept in
+# $WORK/LOG.log; it prints how long the CLI took, and how much of that was
+# synthesis (the app run under node) by the CLI's own count.
 cdk() {
-	local log=$WORK/$1.log
+	local log=$WORK/$1.log start=$SECONDS
 	shift
-	echo "  \$ cdk $*"
 	local rc=0
 	(cd "$WORK/app" && node_modules/.bin/cdk --no-notices "$@") >"$log" 2>&1 || rc=$?
+	echo "  \$ cdk $* ($((SECONDS - start)) s$(grep -o 'Synthesis time: [0-9.]*s' "$log" | sed 's/Synthesis time: /, synthesis /' | head -1))"
 	[ "$rc" -eq 0 ] && return 0
 	sed 's/^/    | /' "$log" | tail -25 >&2
 	return $rc
@@ -86,11 +89,22 @@ lb_address() {
 	[ -n "$ADDR" ] && pass "$DNS resolves to $ADDR" || fail "the load balancer's DNS name '$DNS' does not resolve"
 }
 get() { curl -fsS --max-time 5 --resolve "$DNS:80:$ADDR" "http://$DNS${1:-/}"; }
-# answers N: N answers of GET / through the load balancer, one JSON a line.
+# answers N: N answers of GET / through the load balancer, one JSON a line
+# ({} for a failed request). One python for all N: a python start per
+# request cost seconds on a loaded machine.
 answers() {
-	for _ in $(seq 1 "$1"); do
-		get / | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))' || echo '{}'
-	done
+	python3 - "$1" "$DNS" "$ADDR" <<'PY'
+import json, sys, urllib.request
+n, host, addr = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+for _ in range(n):
+    try:
+        req = urllib.request.Request("http://%s/" % addr, headers={"Host": host})
+        with opener.open(req, timeout=5) as r:
+            print(json.dumps(json.load(r)))
+    except Exception:
+        print("{}")
+PY
 }
 # field PATH: one value a line from JSON lines on stdin (PATH like worker.service).
 field() {
@@ -262,4 +276,13 @@ CLUSTER=$(cluster_name)
 cdk destroy-lookup destroy --force && pass "cdk destroy (lookup)" || fail "cdk destroy (lookup)"
 check_destroyed
 check "the looked-up VPC is still there" "$(aws ec2 describe-vpcs --vpc-ids "$VPC" --query 'length(Vpcs)' --output text)" "1"
+
+echo "== 4. cdk bootstrap: the bootstrap template deploys over the emulator's built-in bootstrap"
+ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
+cdk bootstrap bootstrap "aws://$ACCOUNT/us-east-1" && pass "cdk bootstrap" || fail "cdk bootstrap (log above)"
+toolkit() { aws cloudformation describe-stacks --stack-name CDKToolkit --query "$1" --output text 2>/dev/null; }
+check "CDKToolkit status" "$(toolkit 'Stacks[0].StackStatus')" "CREATE_COMPLETE"
+check "CDKToolkit's BucketName output" "$(toolkit "Stacks[0].Outputs[?OutputKey=='BucketName'].OutputValue")" "cdk-hnb659fds-assets-$ACCOUNT-us-east-1"
+check "the bootstrap version parameter" "$(aws ssm get-parameter --name /cdk-bootstrap/hnb659fds/version --query Parameter.Value --output text)" \
+	"$(toolkit "Stacks[0].Outputs[?OutputKey=='BootstrapVersion'].OutputValue")"
 finish
