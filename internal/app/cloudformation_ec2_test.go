@@ -2,13 +2,17 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
@@ -224,4 +228,88 @@ func failedEvents(ctx context.Context, stacks *cloudformation.Client, name *stri
 		}
 	}
 	return b.String()
+}
+
+// cdkVpcTemplate is the CDK's own synthesis of a stock ec2.Vpc (the
+// tutorial stack with -c vpc=new), cut to its network: the VPC and what
+// it holds, the security groups, and Custom::VpcRestrictDefaultSG with the
+// Lambda function and role that back it on AWS.
+func cdkVpcTemplate(t *testing.T) string {
+	body, err := os.ReadFile(filepath.Join("..", "cloudformation", "testdata", "cdk", "tutorial-new-vpc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	resources := tmpl["Resources"].(map[string]any)
+	for id, r := range resources {
+		typ := r.(map[string]any)["Type"].(string)
+		if !strings.HasPrefix(typ, "AWS::EC2::") && !strings.HasPrefix(typ, "Custom::") && !strings.HasPrefix(id, "CustomVpcRestrictDefaultSG") {
+			delete(resources, id)
+		}
+	}
+	delete(tmpl, "Outputs")
+	out, _ := json.Marshal(tmpl)
+	return string(out)
+}
+
+// TestStackOfCDKVpc deploys what a CDK ec2.Vpc synthesizes: the default
+// security group ends without rules while the stack lives, and the stack
+// deletes cleanly. Another Lambda-backed custom resource fails the stack
+// with a clear reason.
+func TestStackOfCDKVpc(t *testing.T) {
+	e := emulatortest.Start(t, emulatortest.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := e.Config("us-east-1")
+	stacks := cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	network := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = aws.String(e.URL) })
+	fast := func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second }
+	name := aws.String("TutorialStack")
+
+	if _, err := stacks.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: name, TemplateBody: aws.String(cdkVpcTemplate(t)),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}}); err != nil {
+		t.Fatalf("CreateStack: %v", err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(stacks, fast).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: name}, time.Minute); err != nil {
+		t.Fatalf("stack-create-complete: %v; events: %s", err, failedEvents(ctx, stacks, name))
+	}
+	vpc, err := stacks.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: name, LogicalResourceId: aws.String("Vpc8378EB38")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := network.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc.StackResourceDetail.PhysicalResourceId)}},
+		{Name: aws.String("group-name"), Values: []string{"default"}}}})
+	if err != nil || len(groups.SecurityGroups) != 1 {
+		t.Fatalf("the VPC's default group: %v %+v", err, groups)
+	}
+	if g := groups.SecurityGroups[0]; len(g.IpPermissions) != 0 || len(g.IpPermissionsEgress) != 0 {
+		t.Errorf("the default group keeps rules: in %+v out %+v", g.IpPermissions, g.IpPermissionsEgress)
+	}
+
+	other := `{"Resources": {"Thing": {"Type": "Custom::Thing", "Properties": {"ServiceToken": "arn:aws:lambda:us-east-1:000000000000:function:f"}}}}`
+	if _, err := stacks.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("custom"), TemplateBody: aws.String(other)}); err != nil {
+		t.Fatal(err)
+	}
+	err = cloudformation.NewStackCreateCompleteWaiter(stacks, fast).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("custom")}, time.Minute)
+	if reason := failedEvents(ctx, stacks, aws.String("custom")); err == nil || !strings.Contains(reason, "Thing: Custom resource Custom::Thing backed by Lambda is not supported") {
+		t.Errorf("a Lambda-backed custom resource: waiter %v, events %s", err, reason)
+	}
+
+	if _, err := stacks.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: name}); err != nil {
+		t.Fatal(err)
+	}
+	deleted := cloudformation.NewStackDeleteCompleteWaiter(stacks, func(o *cloudformation.StackDeleteCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second
+	})
+	if err := deleted.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: name}, time.Minute); err != nil {
+		t.Fatalf("stack-delete-complete: %v; events: %s", err, failedEvents(ctx, stacks, name))
+	}
+	vpcs, err := network.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+	if err != nil || len(vpcs.Vpcs) != 1 {
+		t.Errorf("VPCs after the delete: %v %d, want only the default one", err, len(vpcs.Vpcs))
+	}
 }
