@@ -6,10 +6,11 @@
 # Cloud Map private DNS namespace (a parameter with AllowedValues, a
 # mapping, a condition, outputs with exports); GetTemplate gives the body
 # back as sent; an unchanged deploy has no changes; an update through the
-# condition; a value outside AllowedValues is refused; a second stack
-# imports the exports (ListImports, an exporting stack in use cannot be
-# deleted); an explicit change set with the CLI waiters; delete-stack; and
-# bad templates get CloudFormation's ValidationError text. About 3 minutes.
+# condition; a value outside AllowedValues is refused; an explicit change
+# set with the CLI waiters; a second stack imports the exports (ListImports;
+# an update changing an export in use rolls back, an exporting stack in use
+# cannot be deleted); delete-stack; and bad templates get CloudFormation's
+# ValidationError text. About 4 minutes.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,6 +26,12 @@ build_emulator
 start_emulator
 
 status() { aws cloudformation describe-stacks --stack-name "$1" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || echo NONE; }
+# failed_events "stack": the reasons of its failed resources, for a FAIL message.
+failed_events() {
+	aws cloudformation describe-stack-events --stack-name "$1" \
+		--query 'StackEvents[?ends_with(ResourceStatus, `FAILED`) || ends_with(ResourceStatus, `ROLLBACK_IN_PROGRESS`)].[LogicalResourceId,ResourceStatusReason]' \
+		--output text 2>&1 | tr '\t\n' ': '
+}
 output() { aws cloudformation describe-stacks --stack-name "$1" --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue" --output text; }
 a_records() { $DIG "$1" A | grep -c '^[0-9]' || true; }
 # expect_error "description" "text" command...: the command fails and its stderr has the text.
@@ -64,8 +71,10 @@ check "running tasks (FindInMap dev)" "$(aws ecs describe-services --cluster "$B
 check "task definition family (!Join with AWS::StackName)" \
 	"$(aws ecs describe-services --cluster "$BASE-cluster" --services web --query 'services[0].taskDefinition' --output text | sed 's/.*task-definition\///; s/:.*//')" "$BASE-web"
 check "web.cfn.internal A records" "$(a_records web.cfn.internal)" "1"
-aws cloudformation get-template --stack-name "$BASE" --query TemplateBody --output text >"$WORK/got.yaml"
-check "GetTemplate gives the body back as sent" "$(sha256sum <"$WORK/got.yaml" | cut -c1-16)" "$(sed -e '$a\' "$TEMPLATES/cfn-base.yaml" | sha256sum | cut -c1-16)"
+# The body exactly (--output text would add a newline of its own).
+aws cloudformation get-template --stack-name "$BASE" --query TemplateBody --output json |
+	python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin))' >"$WORK/got.yaml"
+check "GetTemplate gives the body back as sent" "$(sha256sum <"$WORK/got.yaml" | cut -c1-16)" "$(sha256sum <"$TEMPLATES/cfn-base.yaml" | cut -c1-16)"
 
 echo "== an unchanged deploy"
 # shellcheck disable=SC2046
@@ -92,6 +101,19 @@ expect_error "Env=staging refused" "Parameter 'Env' must be one of AllowedValues
 	aws cloudformation deploy --template-file "$TEMPLATES/cfn-base.yaml" --stack-name "$BASE" --parameter-overrides $(base_params staging)
 check "stack status after the refused update" "$(status "$BASE")" "UPDATE_COMPLETE"
 
+echo "== an explicit change set (Env=dev) with the waiters"
+aws cloudformation create-change-set --stack-name "$BASE" --change-set-name back-to-dev --use-previous-template \
+	--parameters ParameterKey=Env,ParameterValue=dev ParameterKey=Image,UsePreviousValue=true ParameterKey=VpcId,UsePreviousValue=true \
+	ParameterKey=Subnets,UsePreviousValue=true ParameterKey=NamespaceName,UsePreviousValue=true >/dev/null
+aws cloudformation wait change-set-create-complete --stack-name "$BASE" --change-set-name back-to-dev && pass "change-set-create-complete"
+check "the change set's changes" \
+	"$(aws cloudformation describe-change-set --stack-name "$BASE" --change-set-name back-to-dev \
+		--query 'sort_by(Changes, &ResourceChange.LogicalResourceId)[].[ResourceChange.LogicalResourceId,ResourceChange.Action]' --output text | tr '\t\n' ':,')" \
+	"AdminDiscovery:Remove,Cluster:Modify,Service:Modify,TaskDefinition:Modify,"
+aws cloudformation execute-change-set --stack-name "$BASE" --change-set-name back-to-dev
+aws cloudformation wait stack-update-complete --stack-name "$BASE" && pass "stack-update-complete" || fail "update: $(status "$BASE"): $(failed_events "$BASE")"
+check "the prod-only output is gone" "$(output "$BASE" AdminRegistry)" ""
+
 echo "== a second stack imports the exports (create-stack and its waiter)"
 aws cloudformation create-stack --stack-name "$CONSUMER" --template-body "file://$TEMPLATES/cfn-consumer.yaml" \
 	--parameters "ParameterKey=BaseStack,ParameterValue=$BASE" "ParameterKey=Subnets,ParameterValue=\"$SUBNETS\"" >/dev/null
@@ -106,18 +128,18 @@ expect_error "an update with no changes" "No updates are to be performed." \
 	aws cloudformation update-stack --stack-name "$CONSUMER" --use-previous-template \
 	--parameters ParameterKey=BaseStack,UsePreviousValue=true ParameterKey=Subnets,UsePreviousValue=true
 
-echo "== an explicit change set (Env=dev) with the waiters"
-aws cloudformation create-change-set --stack-name "$BASE" --change-set-name back-to-dev --use-previous-template \
-	--parameters ParameterKey=Env,ParameterValue=dev ParameterKey=Image,UsePreviousValue=true ParameterKey=VpcId,UsePreviousValue=true \
-	ParameterKey=Subnets,UsePreviousValue=true ParameterKey=NamespaceName,UsePreviousValue=true >/dev/null
-aws cloudformation wait change-set-create-complete --stack-name "$BASE" --change-set-name back-to-dev && pass "change-set-create-complete"
-check "the change set's changes" \
-	"$(aws cloudformation describe-change-set --stack-name "$BASE" --change-set-name back-to-dev \
-		--query 'sort_by(Changes, &ResourceChange.LogicalResourceId)[].[ResourceChange.LogicalResourceId,ResourceChange.Action]' --output text | tr '\t\n' ':,')" \
-	"AdminDiscovery:Remove,Cluster:Modify,Service:Modify,TaskDefinition:Modify,"
-aws cloudformation execute-change-set --stack-name "$BASE" --change-set-name back-to-dev
-aws cloudformation wait stack-update-complete --stack-name "$BASE" && pass "stack-update-complete" || fail "update: $(status "$BASE")"
-check "the prod-only output is gone" "$(output "$BASE" AdminRegistry)" ""
+echo "== an update that changes an export in use is rolled back"
+before=$(aws cloudformation list-exports --query "Exports[?Name=='$BASE-TaskDefinition'].Value" --output text)
+# shellcheck disable=SC2046
+aws cloudformation deploy --template-file "$TEMPLATES/cfn-base.yaml" --stack-name "$BASE" \
+	--parameter-overrides $(base_params prod) >"$WORK/deploy.txt" 2>&1 && fail "deploy Env=prod succeeded with its export in use" || pass "deploy Env=prod refused"
+check "stack status" "$(status "$BASE")" "UPDATE_ROLLBACK_COMPLETE"
+reasons=$(failed_events "$BASE")
+echo "$reasons" | grep -qF "Cannot update export $BASE-TaskDefinition as it is in use by $CONSUMER" &&
+	pass "the reason names the export and its importer" || fail "reasons: $reasons"
+check "the export keeps its value" "$(aws cloudformation list-exports --query "Exports[?Name=='$BASE-TaskDefinition'].Value" --output text)" "$before"
+check "the service keeps its task definition" \
+	"$(aws ecs describe-services --cluster "$BASE-cluster" --services web --query 'services[0].taskDefinition' --output text)" "$before"
 
 echo "== an exporting stack in use cannot be deleted"
 # The refusal may come as the DeleteStack error or as DELETE_FAILED with the

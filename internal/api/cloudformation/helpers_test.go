@@ -38,16 +38,25 @@ func TestMain(m *testing.M) {
 
 // thing is a resource provider keeping its resources in memory: the
 // physical ID is the Name property (a change of it replaces) or a counter;
-// Fail: "create" fails the create.
+// Fail: "create" fails the create; Block: "true" holds it until gate
+// closes.
 type thing struct {
 	mu   sync.Mutex
 	n    int
 	live map[string]bool
+	gate chan struct{}
 }
 
-func (p *thing) Create(_ context.Context, req *engine.Request) (*engine.Result, error) {
+func (p *thing) Create(ctx context.Context, req *engine.Request) (*engine.Result, error) {
 	if req.Properties["Fail"] == "create" {
 		return nil, errors.New("the thing refused to be")
+	}
+	if req.Properties["Block"] == "true" {
+		select {
+		case <-p.gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -89,7 +98,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{things: &thing{live: map[string]bool{}}, urls: map[string]string{}}
+	e := &env{things: &thing{live: map[string]bool{}, gate: make(chan struct{})}, urls: map[string]string{}}
 	e.api = cfnapi.New(cfnapi.Options{
 		Providers: engine.Registry{"Test::Thing": e.things, "AWS::IAM::Role": e.things},
 		SSMParameter: func(region, name string) (string, error) {

@@ -44,8 +44,11 @@ func (a *API) GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInp
 		if s == nil {
 			return nil, errNoStack(deref(in.StackName))
 		}
-		if s.dep != nil {
+		switch {
+		case s.dep != nil:
 			t = s.dep.Template
+		case s.next != nil: // the first create is still running
+			t = s.next.cfg.Template
 		}
 	}
 	out := &cloudformation.GetTemplateOutput{StagesAvailable: stages}
