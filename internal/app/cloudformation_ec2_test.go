@@ -15,6 +15,7 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
@@ -269,6 +270,12 @@ func TestStackOfCDKVpc(t *testing.T) {
 	fast := func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second }
 	name := aws.String("TutorialStack")
 
+	// The handler's code, as cdk deploy publishes it before the stack.
+	objects := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(e.URL); o.UsePathStyle = true })
+	if _, err := objects.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("cdk-hnb659fds-assets-000000000000-us-east-1"),
+		Key: aws.String("f178182c7c3aac6ad18bdaae53a2d38f72b2cf690d17b9efa635c7ce37f77d71.zip"), Body: strings.NewReader("PK")}); err != nil {
+		t.Fatalf("publishing the handler's asset: %v", err)
+	}
 	if _, err := stacks.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: name, TemplateBody: aws.String(cdkVpcTemplate(t)),
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}}); err != nil {
 		t.Fatalf("CreateStack: %v", err)
