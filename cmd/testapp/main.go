@@ -44,6 +44,9 @@
 //	testapp healthcheck        GET http://127.0.0.1:$PORT/health; exit 0 on 2xx, else 1
 //	testapp get <url>          print the body; exit 0 on 2xx, else 1
 //	testapp resolve <name>     print the IPv4 (A) addresses, one a line; exit 1 on error
+//	testapp dnsquery [-tcp] <server:port> <name> <type>
+//	                           ask one DNS server; print the rcode; exit 0 on
+//	                           NOERROR, 5 on REFUSED, 1 otherwise
 //	testapp sleep <duration>   sleep, then exit 0
 //	testapp exit <code>        exit at once with that code
 //	testapp print [-n N] [-every D] [-size N] [-partial] LINE...
@@ -89,6 +92,8 @@ func main() {
 		code = cmdGet(args)
 	case "resolve":
 		code = cmdResolve(args)
+	case "dnsquery":
+		code = cmdDNSQuery(args)
 	case "sleep":
 		code = cmdSleep(args)
 	case "exit":

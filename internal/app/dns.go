@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,7 @@ func (a *App) startDNS(ctx context.Context) error {
 	if len(addrs) == 0 {
 		return nil
 	}
-	a.DNS = dnsserver.New(dnsserver.Options{Addrs: addrs, Logger: a.log})
+	a.DNS = dnsserver.New(dnsserver.Options{Addrs: addrs, Allow: a.taskDNSClients(ctx, task), Logger: a.log})
 	err := a.DNS.Start(ctx)
 	if err != nil && len(task) > 0 {
 		// Port 53 needs root or CAP_NET_BIND_SERVICE: without it tasks keep
@@ -53,6 +54,26 @@ func (a *App) dnsAddrs(ctx context.Context) (host, task []string) {
 	}
 	a.Reconciler.SetTaskDNS([]string{gw})
 	return host, []string{net.JoinHostPort(gw, "53")}
+}
+
+// taskDNSClients limits the resolver on the task network's gateway to
+// clients on that network: containers of other Docker networks (and other
+// hosts, where the host routes) get REFUSED instead of a resolver that
+// forwards for them.
+func (a *App) taskDNSClients(ctx context.Context, task []string) map[string][]netip.Prefix {
+	drt, ok := a.Runtime.(*docker.Runtime)
+	if len(task) == 0 || !ok {
+		return nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	subnet, err := drt.TaskSubnet(sctx)
+	if err != nil {
+		// Without the subnet, answer nobody there rather than everybody.
+		a.log.Warn("the task network's subnet is unknown: its resolver refuses every client", "err", err)
+		return map[string][]netip.Prefix{task[0]: {netip.MustParsePrefix("255.255.255.255/32")}}
+	}
+	return map[string][]netip.Prefix{task[0]: {subnet}}
 }
 
 // wakeDNS asks for a DNS rebuild without blocking (Cloud Map's OnChange).

@@ -31,6 +31,10 @@ type Options struct {
 	// CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=+ep <binary>) or
 	// sysctl net.ipv4.ip_unprivileged_port_start=53.
 	Addrs []string
+	// Allow maps an address of Addrs to the client networks it answers;
+	// others get REFUSED. An address without an entry answers anyone who
+	// can reach it.
+	Allow map[string][]netip.Prefix
 	// Upstreams are the resolvers names outside every zone are forwarded
 	// to, "ip" or "ip:port", tried in order. Empty: the nameservers of
 	// ResolvConf. See forward.go for why loopback stubs are kept and how
@@ -198,9 +202,9 @@ func (s *Server) Start(ctx context.Context) error {
 			}
 		}()
 	}
-	for i := range pcs {
-		run(&dns.Server{PacketConn: pcs[i], Handler: s, UDPSize: dns.DefaultMsgSize})
-		run(&dns.Server{Listener: lns[i], Handler: s})
+	for i, addr := range s.opts.Addrs {
+		run(&dns.Server{PacketConn: pcs[i], Handler: s.handlerFor(addr), UDPSize: dns.DefaultMsgSize})
+		run(s.tcpServer(addr, lns[i]))
 	}
 	var servers []*dns.Server
 	for len(servers) < 2*len(pcs) {
