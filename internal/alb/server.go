@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/localaws/ecsemu/internal/connlimit"
 )
 
 // ErrServerClosed is returned by Update after Shutdown.
@@ -380,6 +382,7 @@ func (s *Server) syncListener(lb LoadBalancer, l Listener, st *lbState) error {
 		scheme:    strings.ToLower(spec.protocol),
 		port:      strconv.Itoa(cur.port),
 		transport: st.transport,
+		idle:      st.idle,
 	}
 	var errs []error
 	def, err := compileAction(l.DefaultActions, s.groups)
@@ -419,6 +422,16 @@ type listenerTable struct {
 	rules     []compiledRule
 	def       *compiledAction
 	transport *http.Transport
+	idle      time.Duration // the load balancer's idle timeout now
+}
+
+// idle is the load balancer's current idle timeout (its listeners' HTTP
+// servers keep the one they started with for keep-alive).
+func (l *listener) idle() time.Duration {
+	if lt := l.table.Load(); lt != nil {
+		return lt.idle
+	}
+	return 60 * time.Second
 }
 
 func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*listener, error) {
@@ -427,6 +440,7 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 		return nil, err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
+	ln = connlimit.Wrap(ln, listenerLimits)
 	if spec.protocol == "HTTPS" {
 		// Fail the bind now rather than every handshake later.
 		if _, err := s.certificate(); err != nil {
@@ -443,7 +457,7 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 	l.srv = &http.Server{
 		Handler:           l,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
-		ReadHeaderTimeout: 60 * time.Second,
+		ReadHeaderTimeout: idle,
 		IdleTimeout:       idle,
 		ErrorLog:          s.errLog,
 	}
@@ -452,10 +466,16 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 	return l, nil
 }
 
+// listenerLimits bound each listener's connections. An ALB has no
+// per-client quota; the per-client cap here only keeps one local client
+// (a runaway load test) from starving every other.
+var listenerLimits = connlimit.Limits{Total: 16384, PerClient: 4096}
+
 // ServeHTTP routes one request through the listener's current table.
 func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.active.Add(1)
 	defer l.active.Add(-1)
+	r.Body = connlimit.IdleBody(w, r, l.idle())
 	lt := l.table.Load()
 	if lt == nil {
 		writeALBResponse(w, http.StatusServiceUnavailable)

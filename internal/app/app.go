@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/localaws/ecsemu/internal/api/acm"
 	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
@@ -113,7 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
 		Reset: a.Reset,
 	})
-	a.httpSrv = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	a.httpSrv = newEndpoint(srv.Handler(), cfg.HTTPIdleTimeout)
 	return a, nil
 }
 
@@ -132,6 +131,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
+	ln = limitEndpoint(ln)
 	a.ln = ln
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancelRun = cancel

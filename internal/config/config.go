@@ -43,6 +43,7 @@ type Config struct {
 	// ALBTaskAddresses is the range load balancers get their task-side
 	// addresses from ("" when off).
 	ALBTaskAddresses string
+	HTTPIdleTimeout  time.Duration
 }
 
 // setting describes one flag/variable pair, for parsing and for the docs.
@@ -68,6 +69,7 @@ var settings = []setting{
 	{"disable-docker", "EMULATOR_DISABLE_DOCKER", "false", "never contact a Docker engine (API only; tasks fail to start)"},
 	{"dns-listen", "EMULATOR_DNS_LISTEN", "127.0.0.1:8053", "address of the Cloud Map DNS server for the host (UDP and TCP); `off` disables it"},
 	{"alb-addresses", "EMULATOR_ALB_ADDRESSES", "127.0.1.0/24", "loopback range each load balancer gets its own address from (its listeners bind there; its DNS name resolves to it)"},
+	{"http-idle-timeout", "EMULATOR_HTTP_IDLE_TIMEOUT", "60s", "the AWS endpoint closes a connection that sends nothing for this long: idle between requests, or stalled in a request body"},
 	{"dns-for-tasks", "EMULATOR_DNS_FOR_TASKS", "true", "also serve DNS on the task network's gateway, port 53, and make it the tasks' resolver (needs root or CAP_NET_BIND_SERVICE)"},
 	{"endpoint-for-tasks", "EMULATOR_ENDPOINT_FOR_TASKS", "true", "also serve the AWS endpoint on the task network's gateway (the port of --listen) and set AWS_ENDPOINT_URL in task containers whose definition sets none"},
 	{"alb-task-addresses", "EMULATOR_ALB_TASK_ADDRESSES", "169.254.172.0/22", "range each load balancer also gets an address from that task containers reach (the gateway of a small Docker network of its own); its listeners serve there too and tasks resolve its DNS name to it; `off` disables it"},
@@ -119,12 +121,16 @@ func build(get func(string) string) (Config, error) {
 		EndpointForTasks: p.bool("endpoint-for-tasks"),
 		TaskMetadata:     p.bool("task-metadata"),
 		ALBTaskAddresses: p.optionalPrefix("alb-task-addresses"),
+		HTTPIdleTimeout:  p.duration("http-idle-timeout"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		p.fail("log-level", err)
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		p.fail("account-id", fmt.Errorf("%q is not 12 digits", c.AccountID))
+	}
+	if c.HTTPIdleTimeout <= 0 {
+		p.fail("http-idle-timeout", fmt.Errorf("%v is not a positive duration", c.HTTPIdleTimeout))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		p.fail("log-format", fmt.Errorf("%q is neither text nor json", c.LogFormat))

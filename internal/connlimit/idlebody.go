@@ -15,7 +15,11 @@ func IdleBody(w http.ResponseWriter, r *http.Request, idle time.Duration) io.Rea
 	if idle <= 0 || r.Body == nil || r.Body == http.NoBody {
 		return r.Body
 	}
-	return &idleBody{ReadCloser: r.Body, ctrl: http.NewResponseController(w), idle: idle}
+	b := &idleBody{ReadCloser: r.Body, ctrl: http.NewResponseController(w), idle: idle}
+	// From now: a handler that never reads the body leaves the server to
+	// discard it after the response, and that read must end too.
+	_ = b.ctrl.SetReadDeadline(time.Now().Add(idle))
+	return b
 }
 
 type idleBody struct {

@@ -60,7 +60,9 @@ type Options struct {
 	TaskEndpoints bool
 	// StoppedTaskTTL overrides the default of one hour.
 	StoppedTaskTTL time.Duration
-	Logger         *slog.Logger
+	// HTTPIdleTimeout overrides the endpoint's default of 60 s.
+	HTTPIdleTimeout time.Duration
+	Logger          *slog.Logger
 }
 
 // Start runs an emulator for the duration of the test. Everything it
@@ -128,6 +130,9 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	}
 	if opts.StoppedTaskTTL > 0 {
 		cfg.StoppedTaskTTL = opts.StoppedTaskTTL
+	}
+	if opts.HTTPIdleTimeout > 0 {
+		cfg.HTTPIdleTimeout = opts.HTTPIdleTimeout
 	}
 	return cfg
 }
