@@ -110,6 +110,9 @@ func (s *Store) DeleteAccountSetting(_ context.Context, in *ecs.DeleteAccountSet
 }
 
 func (s *Store) ListAccountSettings(_ context.Context, in *ecs.ListAccountSettingsInput) (*ecs.ListAccountSettingsOutput, error) {
+	if err := validEnum(in.Name, "name"); err != nil {
+		return nil, err
+	}
 	principal := deref(in.PrincipalArn)
 	if principal == "" {
 		principal = s.rootPrincipal()

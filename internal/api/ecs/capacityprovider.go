@@ -2,9 +2,14 @@ package ecs
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/localaws/ecsemu/internal/clone"
 )
 
 // The emulator has the two built-in Fargate capacity providers; both run
@@ -21,25 +26,27 @@ func isBuiltinCapacityProvider(name string) bool {
 }
 
 // validCapacityProviders checks names and a strategy against ECS's rules.
-func validCapacityProviders(names []string, strategy []types.CapacityProviderStrategyItem) error {
+// Callers hold the lock.
+func (s *Store) validCapacityProviders(names []string, strategy []types.CapacityProviderStrategyItem) error {
 	if len(names) > maxCapacityProvidersPerClst {
 		return errInvalidParameter("A cluster can have at most %d capacity providers.", maxCapacityProvidersPerClst)
 	}
 	for _, n := range names {
-		if !isBuiltinCapacityProvider(nameFromRef(n, "capacity-provider")) {
+		if !s.capacityProviderActive(nameFromRef(n, "capacity-provider")) {
 			return errInvalidParameter("The specified capacity provider '%s' is not in an ACTIVE state. Specify a valid capacity provider and try again.", n)
 		}
 	}
-	return validStrategy(strategy)
+	return s.validStrategy(strategy)
 }
 
-func validStrategy(strategy []types.CapacityProviderStrategyItem) error {
+// validStrategy checks a capacity provider strategy. Callers hold the lock.
+func (s *Store) validStrategy(strategy []types.CapacityProviderStrategyItem) error {
 	if len(strategy) > 20 {
 		return errInvalidParameter("capacityProviderStrategy can have at most 20 items.")
 	}
 	withBase := 0
 	for _, it := range strategy {
-		if !isBuiltinCapacityProvider(deref(it.CapacityProvider)) {
+		if !s.capacityProviderActive(deref(it.CapacityProvider)) {
 			return errInvalidParameter("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.")
 		}
 		if it.Weight < 0 || it.Weight > 1000 {
@@ -60,27 +67,27 @@ func validStrategy(strategy []types.CapacityProviderStrategyItem) error {
 
 func (s *Store) DescribeCapacityProviders(_ context.Context, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
 	out := &ecs.DescribeCapacityProvidersOutput{CapacityProviders: []types.CapacityProvider{}, Failures: []types.Failure{}}
-	refs := in.CapacityProviders
-	if len(refs) == 0 {
-		refs = builtinCapacityProviders
-	}
 	withTags := false
 	for _, f := range in.Include {
 		withTags = withTags || f == types.CapacityProviderFieldTags
 	}
 	unlock := s.lock()
 	defer unlock()
+	refs := in.CapacityProviders
+	if len(refs) == 0 {
+		refs = append(refs, builtinCapacityProviders...)
+		refs = append(refs, slices.Sorted(maps.Keys(s.providers))...)
+	}
 	var found []types.CapacityProvider
 	for _, ref := range refs {
 		name := nameFromRef(ref, "capacity-provider")
-		if !isBuiltinCapacityProvider(name) {
+		cp, ok := s.capacityProviderView(name)
+		if !ok {
 			out.Failures = append(out.Failures, missing(capacityProviderARN(s.region, s.account, name)))
 			continue
 		}
-		arn := capacityProviderARN(s.region, s.account, name)
-		cp := types.CapacityProvider{CapacityProviderArn: ptr(arn), Name: ptr(name), Status: types.CapacityProviderStatusActive}
 		if withTags { // tags only on request, as for the other Describe operations
-			cp.Tags = s.getTags(arn)
+			cp.Tags = s.getTags(deref(cp.CapacityProviderArn))
 		}
 		found = append(found, cp)
 	}
@@ -90,6 +97,158 @@ func (s *Store) DescribeCapacityProviders(_ context.Context, in *ecs.DescribeCap
 	}
 	out.CapacityProviders, out.NextToken = nonNil(pg), next
 	return out, nil
+}
+
+// capacityProviderView is a copy of a built-in or custom capacity provider.
+// Callers hold the lock.
+func (s *Store) capacityProviderView(name string) (types.CapacityProvider, bool) {
+	if isBuiltinCapacityProvider(name) {
+		return types.CapacityProvider{CapacityProviderArn: ptr(capacityProviderARN(s.region, s.account, name)), Name: ptr(name), Status: types.CapacityProviderStatusActive}, true
+	}
+	cp, ok := s.providers[name]
+	if !ok {
+		return types.CapacityProvider{}, false
+	}
+	return *clone.Of(cp), true
+}
+
+// capacityProviderExists says whether a name is a built-in or custom
+// capacity provider, active or not. Callers hold the lock.
+func (s *Store) capacityProviderExists(name string) bool {
+	_, ok := s.capacityProviderView(name)
+	return ok
+}
+
+// capacityProviderActive says whether clusters and strategies may name a
+// capacity provider. Callers hold the lock.
+func (s *Store) capacityProviderActive(name string) bool {
+	cp, ok := s.capacityProviderView(name)
+	return ok && cp.Status == types.CapacityProviderStatusActive
+}
+
+// launchTypeOfProvider is the launch type a capacity provider's tasks
+// have: FARGATE for Fargate's, EC2 for Auto Scaling group providers.
+func launchTypeOfProvider(name string) types.LaunchType {
+	if isBuiltinCapacityProvider(name) {
+		return types.LaunchTypeFargate
+	}
+	return types.LaunchTypeEc2
+}
+
+var reservedProviderPrefixes = []string{"aws", "ecs", "fargate"}
+
+func validProviderName(name string) error {
+	if err := validName(name, "Capacity provider name"); err != nil {
+		return err
+	}
+	for _, p := range reservedProviderPrefixes {
+		if strings.HasPrefix(strings.ToLower(name), p) {
+			return errInvalidParameter("The specified capacity provider name is invalid. Capacity provider names cannot be prefixed with 'aws', 'ecs', or 'fargate'.")
+		}
+	}
+	return nil
+}
+
+// CreateCapacityProvider stores an Auto Scaling group capacity provider.
+// Its tasks run on the local engine like every other; the group itself is
+// only recorded.
+func (s *Store) CreateCapacityProvider(_ context.Context, in *ecs.CreateCapacityProviderInput) (*ecs.CreateCapacityProviderOutput, error) {
+	name := deref(in.Name)
+	if err := validProviderName(name); err != nil {
+		return nil, err
+	}
+	asg := in.AutoScalingGroupProvider
+	if asg == nil || deref(asg.AutoScalingGroupArn) == "" {
+		return nil, errInvalidParameter("autoScalingGroupProvider.autoScalingGroupArn must be specified.")
+	}
+	if err := validTags(in.Tags); err != nil {
+		return nil, err
+	}
+	unlock := s.lock()
+	defer unlock()
+	if cur, ok := s.providers[name]; ok && cur.Status == types.CapacityProviderStatusActive {
+		return nil, errClient("The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.")
+	}
+	arn := capacityProviderARN(s.region, s.account, name)
+	cp := &types.CapacityProvider{
+		CapacityProviderArn:      ptr(arn),
+		Name:                     ptr(name),
+		Status:                   types.CapacityProviderStatusActive,
+		Type:                     types.CapacityProviderTypeEc2Autoscaling,
+		AutoScalingGroupProvider: asgDefaults(clone.Of(asg)),
+	}
+	s.providers[name] = cp
+	s.setTags(arn, in.Tags)
+	view := *clone.Of(cp)
+	view.Tags = s.getTags(arn)
+	return &ecs.CreateCapacityProviderOutput{CapacityProvider: &view}, nil
+}
+
+// asgDefaults fills in what ECS reports for an unset managed scaling and
+// termination protection.
+func asgDefaults(asg *types.AutoScalingGroupProvider) *types.AutoScalingGroupProvider {
+	if asg.ManagedScaling == nil {
+		asg.ManagedScaling = &types.ManagedScaling{}
+	}
+	ms := asg.ManagedScaling
+	ms.Status = orDefault(ms.Status, types.ManagedScalingStatusDisabled)
+	ms.TargetCapacity = defaultInt(ms.TargetCapacity, 100)
+	ms.MinimumScalingStepSize = defaultInt(ms.MinimumScalingStepSize, 1)
+	ms.MaximumScalingStepSize = defaultInt(ms.MaximumScalingStepSize, 10000)
+	ms.InstanceWarmupPeriod = defaultInt(ms.InstanceWarmupPeriod, 300)
+	asg.ManagedTerminationProtection = orDefault(asg.ManagedTerminationProtection, types.ManagedTerminationProtectionDisabled)
+	return asg
+}
+
+func (s *Store) UpdateCapacityProvider(_ context.Context, in *ecs.UpdateCapacityProviderInput) (*ecs.UpdateCapacityProviderOutput, error) {
+	unlock := s.lock()
+	defer unlock()
+	name := nameFromRef(deref(in.Name), "capacity-provider")
+	if isBuiltinCapacityProvider(name) {
+		return nil, errInvalidParameter("The specified capacity provider is reserved and cannot be updated.")
+	}
+	cp, ok := s.providers[name]
+	if !ok || cp.Status != types.CapacityProviderStatusActive {
+		return nil, errInvalidParameter("The specified capacity provider does not exist.")
+	}
+	if u := in.AutoScalingGroupProvider; u != nil {
+		asg := cp.AutoScalingGroupProvider
+		if u.ManagedScaling != nil {
+			asg.ManagedScaling = clone.Of(u.ManagedScaling)
+		}
+		if u.ManagedTerminationProtection != "" {
+			asg.ManagedTerminationProtection = u.ManagedTerminationProtection
+		}
+		if u.ManagedDraining != "" {
+			asg.ManagedDraining = u.ManagedDraining
+		}
+		asgDefaults(asg)
+	}
+	cp.UpdateStatus = types.CapacityProviderUpdateStatusUpdateComplete
+	return &ecs.UpdateCapacityProviderOutput{CapacityProvider: clone.Of(cp)}, nil
+}
+
+// DeleteCapacityProvider makes a custom capacity provider INACTIVE; one a
+// cluster still names cannot be deleted.
+func (s *Store) DeleteCapacityProvider(_ context.Context, in *ecs.DeleteCapacityProviderInput) (*ecs.DeleteCapacityProviderOutput, error) {
+	unlock := s.lock()
+	defer unlock()
+	name := nameFromRef(deref(in.CapacityProvider), "capacity-provider")
+	if isBuiltinCapacityProvider(name) {
+		return nil, errInvalidParameter("The specified capacity provider is reserved and cannot be deleted.")
+	}
+	cp, ok := s.providers[name]
+	if !ok || cp.Status != types.CapacityProviderStatusActive {
+		return nil, errInvalidParameter("The specified capacity provider does not exist.")
+	}
+	for _, c := range s.clusters {
+		if deref(c.Status) == "ACTIVE" && slices.Contains(c.CapacityProviders, name) {
+			return nil, errInvalidParameter("The specified capacity provider is in use and cannot be removed. Remove it from cluster %s and try again.", deref(c.ClusterName))
+		}
+	}
+	cp.Status = types.CapacityProviderStatusInactive
+	cp.UpdateStatus = types.CapacityProviderUpdateStatusDeleteComplete
+	return &ecs.DeleteCapacityProviderOutput{CapacityProvider: clone.Of(cp)}, nil
 }
 
 // ListContainerInstances is always empty: Fargate-style tasks run without

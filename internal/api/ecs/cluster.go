@@ -55,11 +55,11 @@ func (s *Store) CreateCluster(_ context.Context, in *ecs.CreateClusterInput) (*e
 	if err := validTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if err := validCapacityProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
-		return nil, err
-	}
 	unlock := s.lock()
 	defer unlock()
+	if err := s.validCapacityProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
+		return nil, err
+	}
 	if c, ok := s.clusters[name]; ok && deref(c.Status) == "ACTIVE" {
 		// CreateCluster is idempotent on the name: the existing cluster.
 		return &ecs.CreateClusterOutput{Cluster: s.clusterView(c, allClusterFields)}, nil
@@ -293,11 +293,11 @@ func mergeClusterSettings(have, set []types.ClusterSetting) []types.ClusterSetti
 }
 
 func (s *Store) PutClusterCapacityProviders(_ context.Context, in *ecs.PutClusterCapacityProvidersInput) (*ecs.PutClusterCapacityProvidersOutput, error) {
-	if err := validCapacityProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
-		return nil, err
-	}
 	unlock := s.lock()
 	defer unlock()
+	if err := s.validCapacityProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
+		return nil, err
+	}
 	c, err := s.activeCluster(in.Cluster)
 	if err != nil {
 		return nil, err

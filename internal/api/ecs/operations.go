@@ -44,7 +44,15 @@ func (a *API) operations() map[string]handler {
 		"DeleteAccountSetting":     op((*Store).DeleteAccountSetting),
 		// Capacity and container instances (Fargate only).
 		"DescribeCapacityProviders":  op((*Store).DescribeCapacityProviders),
+		"CreateCapacityProvider":     op((*Store).CreateCapacityProvider),
+		"UpdateCapacityProvider":     op((*Store).UpdateCapacityProvider),
+		"DeleteCapacityProvider":     op((*Store).DeleteCapacityProvider),
 		"ListContainerInstances":     op((*Store).ListContainerInstances),
 		"DescribeContainerInstances": op((*Store).DescribeContainerInstances),
+		// Container instance attributes and the agent's endpoint discovery.
+		"PutAttributes":        op((*Store).PutAttributes),
+		"DeleteAttributes":     op((*Store).DeleteAttributes),
+		"ListAttributes":       op((*Store).ListAttributes),
+		"DiscoverPollEndpoint": op((*Store).DiscoverPollEndpoint),
 	}
 }

@@ -157,7 +157,8 @@ func (s *Store) LaunchServiceTasks(arn, deploymentID string, n int) ([]string, e
 	}
 	lt, cp := d.LaunchType, ""
 	if len(d.CapacityProviderStrategy) > 0 {
-		lt, cp = types.LaunchTypeFargate, deref(d.CapacityProviderStrategy[0].CapacityProvider)
+		cp = deref(d.CapacityProviderStrategy[0].CapacityProvider)
+		lt = launchTypeOfProvider(cp)
 	}
 	var tags []types.Tag
 	switch svc.PropagateTags {

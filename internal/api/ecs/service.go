@@ -111,7 +111,7 @@ func (s *Store) newService(cluster *types.Cluster, arn string, in *ecs.CreateSer
 	if err != nil {
 		return nil, err
 	}
-	lt, _, err := resolveLaunchType(cluster, in.LaunchType, in.CapacityProviderStrategy)
+	lt, _, err := s.resolveLaunchType(cluster, in.LaunchType, in.CapacityProviderStrategy)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs
 	if in.NetworkConfiguration != nil {
 		network, redeploy = networkDefaults(in.NetworkConfiguration), true
 	}
-	strategy, lt, moved, err := launchAfterUpdate(svc, in)
+	strategy, lt, moved, err := s.launchAfterUpdate(svc, in)
 	if err != nil {
 		return err
 	}
@@ -359,11 +359,11 @@ func (s *Store) applyServiceUpdate(cluster *types.Cluster, svc *Service, in *ecs
 // a service has after an update, and whether they changed. Moving to a
 // strategy drops the launch type, as on creation. Nothing is changed yet,
 // so a later validation error leaves the service as it was.
-func launchAfterUpdate(svc *Service, in *ecs.UpdateServiceInput) ([]types.CapacityProviderStrategyItem, types.LaunchType, bool, error) {
+func (s *Store) launchAfterUpdate(svc *Service, in *ecs.UpdateServiceInput) ([]types.CapacityProviderStrategyItem, types.LaunchType, bool, error) {
 	if len(in.CapacityProviderStrategy) == 0 {
 		return svc.CapacityProviderStrategy, svc.LaunchType, false, nil
 	}
-	if err := validStrategy(in.CapacityProviderStrategy); err != nil {
+	if err := s.validStrategy(in.CapacityProviderStrategy); err != nil {
 		return nil, "", false, err
 	}
 	return clone.Of(in.CapacityProviderStrategy), "", true, nil

@@ -89,6 +89,7 @@ type Store struct {
 	tags      map[string][]types.Tag
 	settings  accountSettings
 	runTokens map[string]runToken
+	providers map[string]*types.CapacityProvider // custom capacity providers by name, INACTIVE ones included
 }
 
 // runToken remembers a RunTask clientToken for idempotency.
@@ -107,6 +108,7 @@ func newStore(region, account string, now func() time.Time, ids IDs, onChange fu
 		tags:      map[string][]types.Tag{},
 		settings:  newAccountSettings(),
 		runTokens: map[string]runToken{},
+		providers: map[string]*types.CapacityProvider{},
 	}
 }
 

@@ -54,7 +54,7 @@ func (s *Store) resourceExists(arn string) error {
 			return nil
 		}
 	case "capacity-provider":
-		if isBuiltinCapacityProvider(rest) {
+		if s.capacityProviderExists(rest) {
 			return nil
 		}
 	default:

@@ -37,7 +37,7 @@ func (s *Store) RunTask(_ context.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOu
 	if err != nil {
 		return nil, err
 	}
-	lt, cp, err := resolveLaunchType(cluster, in.LaunchType, in.CapacityProviderStrategy)
+	lt, cp, err := s.resolveLaunchType(cluster, in.LaunchType, in.CapacityProviderStrategy)
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +99,14 @@ func (s *Store) replayRunTask(prev runToken, request string) (*ecs.RunTaskOutput
 
 // resolveLaunchType applies ECS's rule: launchType, else a capacity
 // provider strategy, else the cluster's default strategy, else EC2.
-func resolveLaunchType(c *types.Cluster, lt types.LaunchType, strategy []types.CapacityProviderStrategyItem) (types.LaunchType, string, error) {
+func (s *Store) resolveLaunchType(c *types.Cluster, lt types.LaunchType, strategy []types.CapacityProviderStrategyItem) (types.LaunchType, string, error) {
 	if lt != "" && len(strategy) > 0 {
 		return "", "", errInvalidParameter("Specify either Launch Type or Capacity Provider Strategy, but not both.")
 	}
 	if err := validEnum(lt, "launchType"); err != nil {
 		return "", "", err
 	}
-	if err := validStrategy(strategy); err != nil {
+	if err := s.validStrategy(strategy); err != nil {
 		return "", "", err
 	}
 	if lt != "" {
@@ -118,7 +118,8 @@ func resolveLaunchType(c *types.Cluster, lt types.LaunchType, strategy []types.C
 	if len(strategy) == 0 {
 		return types.LaunchTypeEc2, "", nil
 	}
-	return types.LaunchTypeFargate, deref(strategy[0].CapacityProvider), nil
+	cp := deref(strategy[0].CapacityProvider)
+	return launchTypeOfProvider(cp), cp, nil
 }
 
 func validNetwork(td *types.TaskDefinition, lt types.LaunchType, nc *types.NetworkConfiguration) error {
