@@ -61,19 +61,16 @@ func (a *App) dnsAddrs(ctx context.Context) (host, task []string) {
 // hosts, where the host routes) get REFUSED instead of a resolver that
 // forwards for them.
 func (a *App) taskDNSClients(ctx context.Context, task []string) map[string][]netip.Prefix {
-	drt, ok := a.Runtime.(*docker.Runtime)
-	if len(task) == 0 || !ok {
+	if len(task) == 0 {
 		return nil
 	}
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	subnet, err := drt.TaskSubnet(sctx)
+	subnet, err := netip.ParsePrefix(a.taskNetwork(ctx).subnet)
 	if err != nil {
 		// Without the subnet, answer nobody there rather than everybody.
 		a.log.Warn("the task network's subnet is unknown: its resolver refuses every client", "err", err)
-		return map[string][]netip.Prefix{task[0]: {netip.MustParsePrefix("255.255.255.255/32")}}
+		subnet = netip.MustParsePrefix("255.255.255.255/32")
 	}
-	return map[string][]netip.Prefix{task[0]: {subnet}}
+	return map[string][]netip.Prefix{task[0]: {subnet.Masked()}}
 }
 
 // wakeDNS asks for a DNS rebuild without blocking (Cloud Map's OnChange).

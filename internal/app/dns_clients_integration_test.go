@@ -14,7 +14,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
-	"github.com/localaws/ecsemu/internal/runtime/docker"
+	dockerrt "github.com/localaws/ecsemu/internal/runtime/docker"
 	"github.com/localaws/ecsemu/internal/testutil/dockertest"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
 )
@@ -26,12 +26,12 @@ func TestTaskResolverRefusesOtherNetworks(t *testing.T) {
 	image := dockertest.TestAppImage(t)
 	e := emulatortest.Start(t, emulatortest.Options{Docker: true, TaskDNS: true})
 	ctx := t.Context()
-	gw, err := e.Runtime.(*docker.Runtime).Gateway(ctx)
+	gw, err := e.Runtime.(*dockerrt.Runtime).Gateway(ctx)
 	if err != nil {
 		t.Fatalf("gateway: %v", err)
 	}
 	if _, err := e.CloudMap().CreatePrivateDnsNamespace(ctx, &servicediscovery.CreatePrivateDnsNamespaceInput{
-		Name: aws.String("hardening.local"), Vpc: aws.String("vpc-1"),
+		Name: aws.String("hardening.local"), Vpc: aws.String(defaultVpc),
 	}); err != nil {
 		t.Fatalf("CreatePrivateDnsNamespace: %v", err)
 	}

@@ -92,7 +92,7 @@ func TestALBIdleTimeoutClosesHalfSentBodies(t *testing.T) {
 	e := emulatortest.Start(t, emulatortest.Options{})
 	ctx := t.Context()
 	c := elb.NewFromConfig(e.Config("us-east-1"), func(o *elb.Options) { o.BaseEndpoint = aws.String(e.URL) })
-	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("idle-alb"), Subnets: []string{"subnet-1", "subnet-2"}})
+	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("idle-alb"), Subnets: defaultSubnets[:2]})
 	must(t, "CreateLoadBalancer", func() error { return err })
 	lbARN := lb.LoadBalancers[0].LoadBalancerArn
 	attrs, err := c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: lbARN})

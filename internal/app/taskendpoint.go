@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -60,8 +59,9 @@ func (a *App) serveEndpointForTasks(ctx context.Context) {
 	te := &a.taskEP
 	te.gateway = gw
 	te.awsURL = "http://" + ln.Addr().String()
-	te.awsSrv = &http.Server{Handler: a.httpSrv.Handler, ReadHeaderTimeout: 10 * time.Second}
+	te.awsSrv = newEndpoint(a.httpSrv.Handler, a.cfg.HTTPIdleTimeout) // the host endpoint's limits
 	te.awsDone = make(chan struct{})
+	ln = limitEndpoint(ln)
 	go func() {
 		defer close(te.awsDone)
 		if err := te.awsSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
