@@ -90,6 +90,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists})
 	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
 	a.CFN = a.newCloudFormation()
+	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
 		StoppedTaskTTL:  cfg.StoppedTaskTTL,
 		SettleTime:      cfg.TaskSettleTime,
@@ -99,10 +100,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		Scope:           cfg.DockerNetwork,
 		Interfaces:      network{a.EC2},
 		Secrets:         secretSource{a},
+		Logs:            a.Ships,
 		Logger:          log,
 	})
-	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})
-	a.Reconciler.SetLogShipper(a.Ships)
 	a.Reconciler.AddHook(reconcile.NewServiceRegistryHook(a.CloudMap, log))
 	lbHook := reconcile.NewLoadBalancerHook(a.ELB, log, a.serviceEvent)
 	a.Reconciler.AddHook(lbHook)

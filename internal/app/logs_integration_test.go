@@ -197,3 +197,48 @@ func TestAwslogsGroupCreation(t *testing.T) {
 }
 
 func taskIDOf(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+
+// A task stopped with StopTask: what its server logs while shutting down
+// on SIGTERM is in the stream by the time the task shows STOPPED.
+func TestAwslogsLastLinesBeforeStopped(t *testing.T) {
+	image := dockertest.TestAppImage(t)
+	e := emulatortest.Start(t, emulatortest.Options{Docker: true})
+	ctx := t.Context()
+	c, cwl := e.ECS(), logsClient(e)
+	must(t, "CreateCluster", func() error { _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{}); return err })
+	arn := runTask(t, ctx, c, types.ContainerDefinition{
+		Name: aws.String("app"), Image: aws.String(image), Environment: env("NAME=web"),
+		LogConfiguration: awslogs("/ecs/web", "awslogs-create-group=true"),
+	})
+	stream := "ecs/app/" + taskIDOf(arn)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if msgs := eventsOf(ctx, cwl, "/ecs/web", stream); strings.Contains(strings.Join(msgs, "\n"), "listening on") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server's start is not in the stream after 60 s")
+		}
+	}
+	if _, err := c.StopTask(ctx, &ecs.StopTaskInput{Task: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	waitStopped(t, ctx, c, arn)
+	got := strings.Join(eventsOf(ctx, cwl, "/ecs/web", stream), "\n")
+	for _, want := range []string{"received SIGTERM: shutting down gracefully", "shutdown complete"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q not in the stream when the task was STOPPED; it holds:\n%s", want, got)
+		}
+	}
+}
+
+func eventsOf(ctx context.Context, cwl *cloudwatchlogs.Client, group, stream string) []string {
+	out, err := cwl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true)})
+	if err != nil {
+		return nil
+	}
+	var msgs []string
+	for _, ev := range out.Events {
+		msgs = append(msgs, aws.ToString(ev.Message))
+	}
+	return msgs
+}

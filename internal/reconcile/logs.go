@@ -25,10 +25,6 @@ type LogShipper interface {
 	Forget(containerID string)
 }
 
-// SetLogShipper sets the awslogs driver; call before Start. Without one,
-// every container's logs stay in the engine.
-func (r *Reconciler) SetLogShipper(s LogShipper) { r.ships = s }
-
 // logDrainTimeout bounds how long a stopped task waits for its output to
 // be shipped before its containers are removed (and their logs with
 // them). Reading what an exited container logged takes milliseconds; this

@@ -37,6 +37,9 @@ type Options struct {
 	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:
 	// each task shows an interface ID derived from its task ID.
 	Interfaces NetworkInterfaces
+	// Logs is the awslogs log driver; nil leaves every container's logs
+	// in the engine.
+	Logs LogShipper
 	// Secrets reads containers' secrets and environment files at task
 	// start (SSM, Secrets Manager, S3). Nil: a task that has any fails to
 	// start.
@@ -90,7 +93,7 @@ func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
 	if opts.Scope == "" {
 		opts.Scope = "default"
 	}
-	return &Reconciler{api: api, rt: rt, opts: opts, log: opts.Logger, now: opts.Now}
+	return &Reconciler{api: api, rt: rt, opts: opts, log: opts.Logger, now: opts.Now, ships: opts.Logs}
 }
 
 // Notify wakes the reconciler for a store change. It never blocks; changes
