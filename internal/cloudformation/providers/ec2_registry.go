@@ -6,8 +6,8 @@ import (
 )
 
 // registerEC2 adds the EC2 resource types: those of a CDK ec2.Vpc and of
-// the security groups around it, and the custom resource that restricts
-// the VPC's default security group.
+// the security groups around it, endpoints and instances (records), and
+// the custom resource that restricts the VPC's default security group.
 func registerEC2(r engine.Registry, api *ec2api.API) {
 	r["AWS::EC2::VPC"] = NewVPC(api)
 	r["AWS::EC2::Subnet"] = NewSubnet(api)
@@ -21,5 +21,7 @@ func registerEC2(r engine.Registry, api *ec2api.API) {
 	r["AWS::EC2::SubnetRouteTableAssociation"] = NewSubnetRouteTableAssociation(api)
 	r["AWS::EC2::EIP"] = NewEIP(api)
 	r["AWS::EC2::NatGateway"] = NewNatGateway(api)
+	r["AWS::EC2::VPCEndpoint"] = NewVPCEndpoint(api)
+	r["AWS::EC2::Instance"] = NewEC2Instance(api)
 	r["Custom::VpcRestrictDefaultSG"] = NewRestrictDefaultSG(api)
 }

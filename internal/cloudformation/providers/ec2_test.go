@@ -383,3 +383,81 @@ func TestEC2Unsupported(t *testing.T) {
 		}
 	}
 }
+
+// TestVPCEndpointAndInstance: a gateway endpoint routes its tables to the
+// service's prefix list and follows their list on update; an instance
+// record runs in its subnet, holds its security group and terminates.
+func TestVPCEndpointAndInstance(t *testing.T) {
+	e := newEnv(t)
+	api := e.apis.EC2
+	s := api.Store(testRegion)
+	ctx := context.Background()
+	vpcReq, vpc := e.create(t, "AWS::EC2::VPC", "Vpc", map[string]any{"CidrBlock": "10.3.0.0/16"})
+	subnetReq, subnet := e.create(t, "AWS::EC2::Subnet", "Subnet", map[string]any{"VpcId": vpc.PhysicalID, "CidrBlock": "10.3.0.0/24", "AvailabilityZone": "us-east-1b"})
+	rtReq, rt := e.create(t, "AWS::EC2::RouteTable", "Table", map[string]any{"VpcId": vpc.PhysicalID})
+	prefixRoutes := func() int {
+		out, err := s.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{rt.PhysicalID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range out.RouteTables[0].Routes {
+			if r.DestinationPrefixListId != nil {
+				n++
+			}
+		}
+		return n
+	}
+	epProps := map[string]any{"ServiceName": "com.amazonaws.us-east-1.s3", "VpcEndpointType": "Gateway", "VpcId": vpc.PhysicalID,
+		"RouteTableIds": []any{rt.PhysicalID}, "PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{}}}
+	epReq, ep := e.create(t, "AWS::EC2::VPCEndpoint", "S3Endpoint", epProps)
+	if !strings.HasPrefix(ep.PhysicalID, "vpce-") || ep.Attributes["Id"] != ep.PhysicalID || ep.Attributes["CreationTimestamp"] == "" {
+		t.Errorf("endpoint = %+v", ep)
+	}
+	if n := prefixRoutes(); n != 1 {
+		t.Errorf("%d prefix-list routes after create, want 1", n)
+	}
+	got, _ := s.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{ep.PhysicalID}})
+	if doc := deref(got.VpcEndpoints[0].PolicyDocument); doc != `{"Statement":[],"Version":"2012-10-17"}` {
+		t.Errorf("policy = %s", doc)
+	}
+	e.update(t, epReq, map[string]any{"ServiceName": "com.amazonaws.us-east-1.s3", "VpcEndpointType": "Gateway", "VpcId": vpc.PhysicalID})
+	if n := prefixRoutes(); n != 0 {
+		t.Errorf("%d prefix-list routes after the table left the list, want 0", n)
+	}
+	if _, err := e.reg["AWS::EC2::VPCEndpoint"].Create(testCtx(t), request("AWS::EC2::VPCEndpoint", "Bad",
+		map[string]any{"ServiceName": "com.amazonaws.us-east-1.s3", "VpcId": vpc.PhysicalID, "IpAddressType": "dualstack"})); err == nil ||
+		!strings.Contains(err.Error(), "IPv4 only") {
+		t.Errorf("a dualstack endpoint: %v", err)
+	}
+
+	sgReq, sg := e.create(t, "AWS::EC2::SecurityGroup", "InstanceSg", map[string]any{"GroupDescription": "i", "VpcId": vpc.PhysicalID})
+	iReq, inst := e.create(t, "AWS::EC2::Instance", "Bastion", map[string]any{
+		"ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro", "SubnetId": subnet.PhysicalID,
+		"SecurityGroupIds": []any{sg.PhysicalID}, "UserData": "IyEvYmluL3NoCg==", "IamInstanceProfile": "profile",
+		"Tags": []any{map[string]any{"Key": "Name", "Value": "bastion"}},
+	})
+	if inst.Attributes["AvailabilityZone"] != "us-east-1b" || inst.Attributes["VpcId"] != vpc.PhysicalID ||
+		!strings.HasPrefix(inst.Attributes["PrivateIp"].(string), "10.3.0.") || inst.Attributes["PrivateDnsName"] == "" {
+		t.Errorf("instance attributes = %v", inst.Attributes)
+	}
+	out, _ := s.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{inst.PhysicalID}})
+	if i := out.Reservations[0].Instances[0]; i.State.Name != types.InstanceStateNameRunning || i.InstanceType != "t3.micro" ||
+		ec2TagMap(i.Tags)["Name"] != "bastion" {
+		t.Errorf("instance = %s %s %v", i.State.Name, i.InstanceType, i.Tags)
+	}
+	if e.reg["AWS::EC2::Instance"].Replaces(map[string]any{"UserData": "a"}, map[string]any{"UserData": "b"}) ||
+		!e.reg["AWS::EC2::Instance"].Replaces(map[string]any{"ImageId": "ami-1"}, map[string]any{"ImageId": "ami-2"}) {
+		t.Error("instance Replaces: UserData is kept in the stack, ImageId replaces")
+	}
+	if err := e.reg[sgReq.Type].Delete(testCtx(t), sgReq); !isCode(err, "DependencyViolation") {
+		t.Errorf("deleting the group of a running instance: %v", err)
+	}
+	for _, r := range []requestRef{{iReq.Type, iReq}, {sgReq.Type, sgReq}, {epReq.Type, epReq}, {rtReq.Type, rtReq}, {subnetReq.Type, subnetReq}, {vpcReq.Type, vpcReq}} {
+		e.deleteTwice(t, r.req)
+	}
+	out, err := s.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{inst.PhysicalID}})
+	if err == nil && out.Reservations[0].Instances[0].State.Name != types.InstanceStateNameTerminated {
+		t.Errorf("instance after delete: %s", out.Reservations[0].Instances[0].State.Name)
+	}
+}

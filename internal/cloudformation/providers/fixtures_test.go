@@ -108,6 +108,8 @@ var decoders = map[string]func(map[string]any) error{
 	"AWS::EC2::EIP":                func(p map[string]any) error { _, err := decodeEIP(p); return err },
 	"AWS::EC2::NatGateway":         func(p map[string]any) error { _, err := natInput(&engine.Request{Properties: p}); return err },
 	"Custom::VpcRestrictDefaultSG": func(p map[string]any) error { _, err := decodeRestrict(p); return err },
+	"AWS::EC2::VPCEndpoint":        func(p map[string]any) error { _, err := decodeEndpoint(p); return err },
+	"AWS::EC2::Instance":           func(p map[string]any) error { _, err := decodeInstance(p); return err },
 }
 
 func TestDecodersCoverRegistry(t *testing.T) {
