@@ -288,3 +288,26 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// Two emulators on one engine share the link-local network. At most one
+// of them serves at ECS's port 80; the other takes another port of
+// 169.254.170.2 and gives its tasks a full credentials URI with a token,
+// which the SDK inside the task accepts just the same.
+func TestSecondEmulatorServesCredentialsAtAFullURI(t *testing.T) {
+	dockertest.TestAppImage(t)
+	emulatortest.Start(t, emulatortest.Options{Docker: true, TaskEndpoints: true})
+	second := emulatortest.Start(t, emulatortest.Options{Docker: true, TaskEndpoints: true})
+	ctx, c := t.Context(), second.ECS()
+	must(t, "CreateCluster", func() error { _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{}); return err })
+	task := runServer(t, ctx, c, "app", taskRoleARN, "ECHO_ENV=AWS_*")
+	got := taskEnv(t, task)
+	full := got["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+	if !strings.HasPrefix(full, "http://169.254.170.2:") || got["AWS_CONTAINER_AUTHORIZATION_TOKEN"] == "" || got["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] != "" {
+		t.Fatalf("the second emulator's task environment: %v", got)
+	}
+	var out struct{ Result struct{ Arn string } }
+	execJSON(t, docker(t), containerID(t, second, task), &out, "aws", "whoami")
+	if want := "arn:aws:sts::000000000000:assumed-role/app-role/" + ecsapi.TaskID(*task.TaskArn); out.Result.Arn != want {
+		t.Errorf("inside the task the SDK is %q, want %s", out.Result.Arn, want)
+	}
+}
