@@ -82,6 +82,7 @@ func checkEngine() (string, error) {
 func RequireEngine(t testing.TB) {
 	t.Helper()
 	ep, err := checkEngine()
+	announce(ep, err)
 	if err == nil {
 		return
 	}
@@ -89,6 +90,22 @@ func RequireEngine(t testing.TB) {
 		t.Fatalf("Docker engine not reachable at %s: %v (%s=1 makes this a failure)", ep, err, EnvRequireDocker)
 	}
 	t.Skipf("Docker engine not reachable at %s: %v; set %s=1 to make this a failure", ep, err, EnvRequireDocker)
+}
+
+var announced sync.Once
+
+// announce prints, once per test binary, one line saying whether its
+// Docker tests run or are skipped, so that a run without an engine does
+// not pass as if they had run. go test shows it with -v (and for a
+// failing package, or in local directory mode).
+func announce(ep string, err error) {
+	announced.Do(func() {
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "dockertest: Docker tests RUN against the engine at %s\n", ep)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "dockertest: Docker tests SKIPPED: no engine at %s (%v); %s=1 makes this a failure\n", ep, err, EnvRequireDocker)
+	})
 }
 
 // NewClient returns an engine client for the test, closed when the test ends.
