@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -58,7 +59,7 @@ func TestTaskResolverRefusesOtherNetworks(t *testing.T) {
 	if _, err := cli.NetworkCreate(ctx, other, client.NetworkCreateOptions{Driver: "bridge"}); err != nil {
 		t.Fatalf("creating network %s: %v", other, err)
 	}
-	t.Cleanup(func() { _, _ = cli.NetworkRemove(t.Context(), other, client.NetworkRemoveOptions{}) })
+	t.Cleanup(func() { _, _ = cli.NetworkRemove(context.Background(), other, client.NetworkRemoveOptions{}) })
 	for _, proto := range []string{"udp", "tcp"} {
 		cmd := []string{"dnsquery", server, "hardening.local", "SOA"}
 		if proto == "tcp" {
@@ -81,7 +82,9 @@ func runOn(t *testing.T, cli *client.Client, network, image string, cmd []string
 	if err != nil {
 		t.Fatalf("creating a container on %s: %v", network, err)
 	}
-	t.Cleanup(func() { _, _ = cli.ContainerRemove(t.Context(), res.ID, client.ContainerRemoveOptions{Force: true}) })
+	t.Cleanup(func() {
+		_, _ = cli.ContainerRemove(context.Background(), res.ID, client.ContainerRemoveOptions{Force: true})
+	})
 	if _, err := cli.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
 		t.Fatalf("starting the container: %v", err)
 	}
