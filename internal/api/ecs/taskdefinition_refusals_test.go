@@ -2,6 +2,7 @@ package ecs_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -149,4 +150,35 @@ func TestFargateRefusesHostSettings(t *testing.T) {
 	fg.PidMode = types.PidModeTask
 	fg.ContainerDefinitions[0].LinuxParameters = &types.LinuxParameters{Capabilities: &types.KernelCapabilities{Add: []string{"SYS_PTRACE"}}}
 	register(t, c, fg)
+}
+
+// Image references and ports outside what ECS accepts are refused.
+func TestImageAndPortChecks(t *testing.T) {
+	c := startStatic(t)
+	tests := []struct {
+		name string
+		edit func(cd *types.ContainerDefinition)
+		want string
+	}{
+		{"image with a space", func(cd *types.ContainerDefinition) { cd.Image = aws.String("nginx latest") }, "Container.image contains invalid characters."},
+		{"image with a quote", func(cd *types.ContainerDefinition) { cd.Image = aws.String(`nginx"`) }, "Container.image contains invalid characters."},
+		{"image too long", func(cd *types.ContainerDefinition) { cd.Image = aws.String(strings.Repeat("a", 256)) }, "Container.image should not exceed 255 characters."},
+		{"host port", func(cd *types.ContainerDefinition) {
+			cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(80), HostPort: aws.Int32(70000)}}
+		}, "Invalid hostPort 70000 for container 'app'."},
+		{"container port", func(cd *types.ContainerDefinition) { cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(-1)}} }, "Invalid containerPort -1 for container 'app'."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := ec2TD("img")
+			tt.edit(&in.ContainerDefinitions[0])
+			_, err := c.RegisterTaskDefinition(context.Background(), in)
+			errOf[*types.ClientException](tt.want)(t, err)
+		})
+	}
+	for _, image := range []string{"public.ecr.aws/nginx/nginx:1.27", "localhost:5000/team/app#x", "app@sha256:" + strings.Repeat("a", 64)} {
+		in := ec2TD("img-ok")
+		in.ContainerDefinitions[0].Image = aws.String(image)
+		register(t, c, in)
+	}
 }

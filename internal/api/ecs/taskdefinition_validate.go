@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -118,6 +119,11 @@ func parseUnits(v, unit string, per float64) (int, bool) {
 	return int(f * per), true
 }
 
+// imagePattern is what ECS allows in an image reference: letters,
+// numbers, hyphens, underscores, colons, periods, forward slashes and
+// number signs, and @ before a digest.
+var imagePattern = regexp.MustCompile(`^[a-zA-Z0-9\-_:./#@]+$`)
+
 func validContainers(in *ecs.RegisterTaskDefinitionInput) error {
 	names := map[string]bool{}
 	essential := false
@@ -138,6 +144,9 @@ func validContainers(in *ecs.RegisterTaskDefinitionInput) error {
 		}
 		if len(*c.Image) > 255 {
 			return errClient("Container.image should not exceed 255 characters.")
+		}
+		if !imagePattern.MatchString(*c.Image) {
+			return errClient("Container.image contains invalid characters.")
 		}
 		if c.Essential == nil || *c.Essential {
 			essential = true
@@ -168,6 +177,9 @@ func validContainer(in *ecs.RegisterTaskDefinitionInput, c types.ContainerDefini
 	for _, pm := range c.PortMappings {
 		if pm.ContainerPort != nil && (*pm.ContainerPort < 0 || *pm.ContainerPort > 65535) {
 			return errClient("Invalid containerPort %d for container '%s'.", *pm.ContainerPort, name)
+		}
+		if pm.HostPort != nil && (*pm.HostPort < 0 || *pm.HostPort > 65535) {
+			return errClient("Invalid hostPort %d for container '%s'.", *pm.HostPort, name)
 		}
 		if in.NetworkMode == types.NetworkModeAwsvpc && pm.HostPort != nil && pm.ContainerPort != nil && *pm.HostPort != *pm.ContainerPort {
 			return errClient("When networkMode=awsvpc, the host ports and container ports in port mappings must match.")
