@@ -22,8 +22,13 @@ check() { # check "description" actual expected
 containers() { docker ps -q --filter "label=ecs-emulator.scope=$NETWORK" --filter "label=com.amazonaws.ecs.container-name=${1:-web}" | wc -l | tr -d ' '; }
 all_containers() { docker ps -aq --filter "label=ecs-emulator.scope=$NETWORK" | wc -l | tr -d ' '; }
 
+# Load balancer addresses of their own (127.0.<20 + PORT % 200>.0/24), so
+# that scripts can run side by side (.ci/run runs a few at once).
+ALB_ADDRESSES=${ALB_ADDRESSES:-127.0.$((20 + PORT % 200)).0/24}
+
 start_emulator() {
-	"$WORK/emulator" --listen "127.0.0.1:$PORT" --docker-network "$NETWORK" --dns-listen "127.0.0.1:$DNS_PORT" --log-level debug >>"$WORK/emulator.log" 2>&1 &
+	"$WORK/emulator" --listen "127.0.0.1:$PORT" --docker-network "$NETWORK" --dns-listen "127.0.0.1:$DNS_PORT" \
+		--alb-addresses "$ALB_ADDRESSES" --log-level debug >>"$WORK/emulator.log" 2>&1 &
 	EMU_PID=$!
 	for _ in $(seq 1 50); do
 		curl -fsS "$ENDPOINT/_emulator/health" >/dev/null 2>&1 && return 0
