@@ -211,6 +211,14 @@ func TestSecurityGroups(t *testing.T) {
 		t.Errorf("after update: ingress %+v egress %+v", g.IpPermissions, g.IpPermissionsEgress)
 	}
 
+	// Without its listed egress rules the group has none: EC2's default
+	// rule does not come back (CloudFormation's documented behaviour).
+	albReq.Properties = map[string]any{"GroupDescription": "ALB", "VpcId": vpc, "SecurityGroupIngress": []any{https}, "SecurityGroupEgress": []any{allOut}}
+	e.update(t, albReq, map[string]any{"GroupDescription": "ALB", "VpcId": vpc, "SecurityGroupIngress": []any{https}})
+	if g, _ = api.SecurityGroup(testRegion, alb.PhysicalID); len(g.IpPermissionsEgress) != 0 || len(g.IpPermissions) != 1 {
+		t.Errorf("after the egress rules went: ingress %+v egress %+v", g.IpPermissions, g.IpPermissionsEgress)
+	}
+
 	apiReq, apiSG := e.create(t, "AWS::EC2::SecurityGroup", "ApiSg", map[string]any{"GroupDescription": "api", "GroupName": "api-sg"})
 	if apiSG.Ref != "api-sg" {
 		t.Errorf("group without VpcId: Ref %q, want its name", apiSG.Ref)

@@ -60,33 +60,39 @@ func (p *VPC) Create(ctx context.Context, req *engine.Request) (*engine.Result, 
 	return p.result(req.Region, id)
 }
 
-// setDNS sets the DNS attributes the properties ask for (EC2's defaults,
-// support on and hostnames off, where they are absent) that the VPC does
-// not have yet, one a call as EC2 wants them.
+// dnsAttribute is one of the VPC's DNS attributes: how to read it from
+// DescribeVpcAttribute and set it with ModifyVpcAttribute.
+type dnsAttribute struct {
+	name types.VpcAttributeName
+	get  func(*ec2.DescribeVpcAttributeOutput) *types.AttributeBooleanValue
+	set  func(*ec2.ModifyVpcAttributeInput, *types.AttributeBooleanValue)
+}
+
+var dnsAttributes = []dnsAttribute{
+	{types.VpcAttributeNameEnableDnsSupport,
+		func(o *ec2.DescribeVpcAttributeOutput) *types.AttributeBooleanValue { return o.EnableDnsSupport },
+		func(in *ec2.ModifyVpcAttributeInput, v *types.AttributeBooleanValue) { in.EnableDnsSupport = v }},
+	{types.VpcAttributeNameEnableDnsHostnames,
+		func(o *ec2.DescribeVpcAttributeOutput) *types.AttributeBooleanValue { return o.EnableDnsHostnames },
+		func(in *ec2.ModifyVpcAttributeInput, v *types.AttributeBooleanValue) { in.EnableDnsHostnames = v }},
+}
+
+// setDNS gives the VPC the DNS attributes the properties ask for (EC2's
+// defaults, support on and hostnames off, where they are absent), reading
+// what it has and changing only what differs, one attribute a call as EC2
+// wants them.
 func (p *VPC) setDNS(ctx context.Context, s *ec2api.Store, id string, v *vpcProps) error {
-	want := map[types.VpcAttributeName]bool{
-		types.VpcAttributeNameEnableDnsSupport:   v.EnableDnsSupport == nil || *v.EnableDnsSupport,
-		types.VpcAttributeNameEnableDnsHostnames: deref(v.EnableDnsHostnames),
-	}
-	for _, name := range []types.VpcAttributeName{types.VpcAttributeNameEnableDnsSupport, types.VpcAttributeNameEnableDnsHostnames} {
-		cur, err := s.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: &id, Attribute: name})
+	want := []bool{v.EnableDnsSupport == nil || *v.EnableDnsSupport, deref(v.EnableDnsHostnames)}
+	for i, a := range dnsAttributes {
+		cur, err := s.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: &id, Attribute: a.name})
 		if err != nil {
 			return err
 		}
-		val := want[name]
-		in := &ec2.ModifyVpcAttributeInput{VpcId: &id}
-		have := cur.EnableDnsSupport
-		if name == types.VpcAttributeNameEnableDnsHostnames {
-			have = cur.EnableDnsHostnames
-		}
-		if have != nil && deref(have.Value) == val {
+		if have := a.get(cur); have != nil && deref(have.Value) == want[i] {
 			continue
 		}
-		if name == types.VpcAttributeNameEnableDnsSupport {
-			in.EnableDnsSupport = &types.AttributeBooleanValue{Value: &val}
-		} else {
-			in.EnableDnsHostnames = &types.AttributeBooleanValue{Value: &val}
-		}
+		in := &ec2.ModifyVpcAttributeInput{VpcId: &id}
+		a.set(in, &types.AttributeBooleanValue{Value: &want[i]})
 		if _, err := s.ModifyVpcAttribute(ctx, in); err != nil {
 			return err
 		}
