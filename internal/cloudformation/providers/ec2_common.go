@@ -97,16 +97,20 @@ func decodeTags(p map[string]any) ([]types.Tag, error) {
 	return x.Tags, err
 }
 
-// untilDone polls check until it reports done or fails.
+// untilDone polls check until it reports done or fails. The first looks
+// come quickly (a tenth of poll, doubling up to poll): EC2's transitions
+// here take a fraction of a second, and a stack waits for every one.
 func untilDone(ctx context.Context, poll time.Duration, check func() (bool, error)) error {
+	delay := poll / 10
 	for {
 		done, err := check()
 		if err != nil || done {
 			return err
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, delay); err != nil {
 			return err
 		}
+		delay = min(2*delay, poll)
 	}
 }
 
