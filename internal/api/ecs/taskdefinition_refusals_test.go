@@ -166,7 +166,9 @@ func TestImageAndPortChecks(t *testing.T) {
 		{"host port", func(cd *types.ContainerDefinition) {
 			cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(80), HostPort: aws.Int32(70000)}}
 		}, "Invalid hostPort 70000 for container 'app'."},
-		{"container port", func(cd *types.ContainerDefinition) { cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(-1)}} }, "Invalid containerPort -1 for container 'app'."},
+		{"container port", func(cd *types.ContainerDefinition) {
+			cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(-1)}}
+		}, "Invalid containerPort -1 for container 'app'."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
