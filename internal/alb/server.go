@@ -363,9 +363,7 @@ func (s *Server) syncListener(lb LoadBalancer, l Listener, st *lbState) error {
 	}
 
 	cur := s.listeners[l.ARN]
-	// A new idle timeout applies to new connections, as on AWS: the
-	// listener's server is replaced, its open connections finish.
-	if cur != nil && (cur.spec != spec || cur.keepAlive != st.idle) {
+	if cur != nil && cur.spec != spec {
 		s.retire(cur)
 		cur = nil
 	}
@@ -410,10 +408,8 @@ type listener struct {
 	ln     net.Listener
 	srv    *http.Server
 	cancel context.CancelFunc // ends every request context, upgraded ones too
-	// keepAlive is the idle timeout the HTTP server started with.
-	keepAlive time.Duration
-	table     atomic.Pointer[listenerTable]
-	active    atomic.Int64
+	table  atomic.Pointer[listenerTable]
+	active atomic.Int64
 }
 
 // listenerTable is the immutable routing table of a listener.
@@ -453,7 +449,7 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 		}
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	l := &listener{s: s, arn: arn, spec: spec, port: port, ln: ln, cancel: cancel, keepAlive: idle}
+	l := &listener{s: s, arn: arn, spec: spec, port: port, ln: ln, cancel: cancel}
 	if spec.protocol == "HTTPS" {
 		l.ln = tls.NewListener(ln, &tls.Config{GetCertificate: l.getCertificate, MinVersion: tls.VersionTLS12})
 		ln = l.ln
