@@ -102,9 +102,6 @@ func TestALBIdleTimeoutClosesHalfSentBodies(t *testing.T) {
 			t.Errorf("idle_timeout.timeout_seconds defaults to %s, want 60", aws.ToString(a.Value))
 		}
 	}
-	_, err = c.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lbARN,
-		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("1")}}})
-	must(t, "ModifyLoadBalancerAttributes", func() error { return err })
 	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lbARN, Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(18080),
 		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse, FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200"), MessageBody: aws.String("hello")}}}})
 	must(t, "CreateListener", func() error { return err })
@@ -117,6 +114,19 @@ func TestALBIdleTimeoutClosesHalfSentBodies(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("listener %s never answered", url)
+		}
+	}
+	// The listener exists: a lower idle timeout applies to its request
+	// bodies from the next snapshot on.
+	_, err = c.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lbARN,
+		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("1")}}})
+	must(t, "ModifyLoadBalancerAttributes", func() error { return err })
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if c, _ := halfSent(t, "127.0.0.3", addr, 1, "", 3*time.Second); c == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a half-sent body was not cut within 3 s of the idle timeout becoming 1 s")
 		}
 	}
 	start := time.Now()
