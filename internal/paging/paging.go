@@ -53,3 +53,28 @@ func decode(token, scope string) (int, error) {
 	}
 	return n, nil
 }
+
+// PageNewestFirst pages a listing kept oldest first that grows at its end
+// (a stack's events) from its newest item back. Its token holds the
+// position, counted from the oldest item, where the next page ends, so
+// items appended between two calls neither repeat on the next page nor
+// push older ones out of reach; a new listing starts at the newest item.
+func PageNewestFirst[T any](items []T, token string, n int, scope string) ([]T, string, error) {
+	end := len(items)
+	if token != "" {
+		var err error
+		if end, err = decode(token, scope); err != nil || end > len(items) || end == 0 {
+			return nil, "", ErrBadToken
+		}
+	}
+	start := max(end-n, 0)
+	page := make([]T, 0, end-start)
+	for i := end - 1; i >= start; i-- {
+		page = append(page, items[i])
+	}
+	next := ""
+	if start > 0 {
+		next = encode(start, scope)
+	}
+	return page, next, nil
+}

@@ -40,3 +40,30 @@ func TestPageRefusesForeignAndBrokenTokens(t *testing.T) {
 		t.Errorf("empty listing: %v %q %v", page, next, err)
 	}
 }
+
+func TestPageNewestFirstSurvivesAppends(t *testing.T) {
+	items := []int{1, 2, 3, 4, 5}
+	page, next, err := PageNewestFirst(items, "", 2, "test")
+	if err != nil || !reflect.DeepEqual(page, []int{5, 4}) || next == "" {
+		t.Fatalf("first page %v %q %v", page, next, err)
+	}
+	items = append(items, 6, 7) // appended while the client pages
+	var rest []int
+	for next != "" {
+		if page, next, err = PageNewestFirst(items, next, 2, "test"); err != nil {
+			t.Fatal(err)
+		}
+		rest = append(rest, page...)
+	}
+	if !reflect.DeepEqual(rest, []int{3, 2, 1}) {
+		t.Errorf("later pages %v, want [3 2 1]", rest)
+	}
+	if page, _, _ := PageNewestFirst(items, "", 3, "test"); !reflect.DeepEqual(page, []int{7, 6, 5}) {
+		t.Errorf("a new listing starts at the newest: %v", page)
+	}
+	for _, bad := range []string{"x", encode(8, "test"), encode(0, "test"), encode(2, "other")} {
+		if _, _, err := PageNewestFirst(items, bad, 2, "test"); !errors.Is(err, ErrBadToken) {
+			t.Errorf("token %q: %v", bad, err)
+		}
+	}
+}

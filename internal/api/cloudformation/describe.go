@@ -168,15 +168,18 @@ func (a *API) DescribeStackEvents(ctx context.Context, in *cloudformation.Descri
 	if s == nil {
 		return nil, errNoStack(deref(in.StackName))
 	}
-	evs := make([]types.StackEvent, len(s.events))
-	for i, e := range s.events {
-		evs[len(evs)-1-i] = e
-	}
-	pg, next, err := page(evs, in.NextToken)
+	// Newest first, with tokens that stay put while the running operation
+	// adds events: the CDK CLI pages back until it meets an event it has
+	// seen, and a page shifted by new events would stop it early.
+	pg, next, err := paging.PageNewestFirst(s.events, deref(in.NextToken), pageSize, "cloudformation")
 	if err != nil {
-		return nil, err
+		return nil, errBadToken()
 	}
-	return &cloudformation.DescribeStackEventsOutput{StackEvents: clone.Of(pg), NextToken: next}, nil
+	out := &cloudformation.DescribeStackEventsOutput{StackEvents: clone.Of(pg)}
+	if next != "" {
+		out.NextToken = &next
+	}
+	return out, nil
 }
 
 // sortedResources are a stack's resources by logical ID; st.mu is held.

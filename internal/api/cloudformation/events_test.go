@@ -60,3 +60,55 @@ func TestStackEventTimestampsFollowTheirOrder(t *testing.T) {
 		t.Errorf("newest event %s, want ROLLBACK_COMPLETE", got)
 	}
 }
+
+// Paging back through a stack's events while an operation adds more
+// neither repeats an event nor loses an older one (the CDK CLI stops at
+// the first event it has seen).
+func TestStackEventPagesStayPutWhileEventsArrive(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	var res []string
+	for i := range 40 {
+		res = append(res, fmt.Sprintf(`"T%02d": {"Type": "Test::Thing"}`, i))
+	}
+	body := `{"Resources": {` + strings.Join(res, ", ") + `}}`
+	if _, err := e.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("paged"), TemplateBody: aws.String(body)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.wait(t, "paged"); st != "CREATE_COMPLETE" {
+		t.Fatalf("status %s", st)
+	}
+	first, err := e.cfn.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("paged")})
+	if err != nil || first.NextToken == nil {
+		t.Fatalf("first page: %v, %d events, no token", err, len(first.StackEvents))
+	}
+	all := 2 + 40*3 // the stack's two events and each thing's three
+	body = strings.Replace(body, `"T00": {"Type": "Test::Thing"}`, `"T00": {"Type": "Test::Thing", "Properties": {"Name": "renamed"}}`, 1)
+	if _, err := e.cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("paged"), TemplateBody: aws.String(body)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.wait(t, "paged"); st != "UPDATE_COMPLETE" {
+		t.Fatalf("status %s", st)
+	}
+	seen := map[string]bool{}
+	for _, ev := range first.StackEvents {
+		seen[aws.ToString(ev.EventId)] = true
+	}
+	for token := first.NextToken; token != nil; {
+		pg, err := e.cfn.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("paged"), NextToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range pg.StackEvents {
+			if id := aws.ToString(ev.EventId); seen[id] {
+				t.Fatalf("event %s %s repeated on a later page", aws.ToString(ev.LogicalResourceId), ev.ResourceStatus)
+			} else {
+				seen[id] = true
+			}
+		}
+		token = pg.NextToken
+	}
+	if len(seen) != all {
+		t.Errorf("paged through %d events, want the %d there were at the first page", len(seen), all)
+	}
+}
