@@ -9,8 +9,9 @@
 # condition; a value outside AllowedValues is refused; an explicit change
 # set with the CLI waiters; a second stack imports the exports (ListImports;
 # an update changing an export in use rolls back, an exporting stack in use
-# cannot be deleted); delete-stack; and bad templates get CloudFormation's
-# ValidationError text. About 4 minutes.
+# cannot be deleted); delete-stack; a VPC stack (e2e/testdata/cfn-network.yaml)
+# whose resources are found with aws ec2 and go with it; and bad templates
+# get CloudFormation's ValidationError text. About 4 minutes.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -164,6 +165,33 @@ check "namespaces after delete" "$(aws servicediscovery list-namespaces --query 
 no_containers() { [ "$(all_containers)" = 0 ]; }
 wait_for "no task container left" 60 no_containers
 check "exports after delete" "$(aws cloudformation list-exports --query 'length(Exports)' --output text)" "0"
+
+echo "== a VPC stack (EC2 resources; their physical IDs found with aws ec2)"
+NET=cfn-e2e-network
+aws cloudformation deploy --template-file "$TEMPLATES/cfn-network.yaml" --stack-name "$NET" >"$WORK/deploy.txt" &&
+	pass "deploy" || fail "network deploy: $(cat "$WORK/deploy.txt") $(failed_events "$NET")"
+physical() { aws cloudformation describe-stack-resource --stack-name "$NET" --logical-resource-id "$1" --query StackResourceDetail.PhysicalResourceId --output text; }
+NET_VPC=$(physical Vpc)
+check "the VPC output is its physical ID" "$(output "$NET" VpcId)" "$NET_VPC"
+check "the VPC (Name tag by !Sub)" "$(aws ec2 describe-vpcs --vpc-ids "$NET_VPC" --query "Vpcs[0].[CidrBlock,Tags[?Key=='Name'].Value|[0]]" --output text)" \
+	"$(printf '10.20.0.0/16\t%s/Vpc' "$NET")"
+check "the subnets (!Cidr, !GetAZs)" \
+	"$(aws ec2 describe-subnets --subnet-ids "$(physical PublicSubnet)" "$(physical PrivateSubnet)" --query 'sort_by(Subnets, &CidrBlock)[].[CidrBlock,AvailabilityZone]' --output text | tr '\t\n' ' ;')" \
+	"10.20.0.0/24 us-east-1a;10.20.1.0/24 us-east-1b;"
+check "the internet gateway is attached" \
+	"$(aws ec2 describe-internet-gateways --internet-gateway-ids "$(physical Igw)" --query 'InternetGateways[0].Attachments[0].VpcId' --output text)" "$NET_VPC"
+check "the private subnet's default route goes to the NAT gateway" \
+	"$(aws ec2 describe-route-tables --filters "Name=association.subnet-id,Values=$(physical PrivateSubnet)" \
+		--query "RouteTables[0].Routes[?DestinationCidrBlock=='0.0.0.0/0'].NatGatewayId" --output text)" "$(physical Nat)"
+check "the NAT gateway is available" "$(aws ec2 describe-nat-gateways --nat-gateway-ids "$(physical Nat)" --query 'NatGateways[0].State' --output text)" "available"
+check "the Elastic IP is the NAT gateway's" \
+	"$(aws ec2 describe-addresses --public-ips "$(output "$NET" NatIp)" --query 'Addresses[0].NetworkInterfaceId' --output text | cut -c1-4)" "eni-"
+check "the security group's inline rule" \
+	"$(aws ec2 describe-security-groups --group-ids "$(physical WebSg)" --query 'SecurityGroups[0].IpPermissions[0].[FromPort,IpRanges[0].Description]' --output text)" \
+	"$(printf '80\thttp')"
+aws cloudformation delete-stack --stack-name "$NET"
+aws cloudformation wait stack-delete-complete --stack-name "$NET" && pass "network stack deleted" || fail "network delete: $(failed_events "$NET")"
+expect_error "the VPC is gone" "InvalidVpcID.NotFound" aws ec2 describe-vpcs --vpc-ids "$NET_VPC"
 
 echo "== bad templates get CloudFormation's ValidationError"
 printf 'Resources:\n  A:\n    Type: AWS::ECS::Cluster\n   Properties: {\n' >"$WORK/bad-yaml.yaml"
