@@ -3,6 +3,8 @@ package docker
 import (
 	"net/netip"
 	"testing"
+
+	"github.com/moby/moby/client"
 )
 
 // AddAddress gives each name the gateway of a /30 of its own, skipping a
@@ -10,19 +12,24 @@ import (
 // same name, and RemoveNetwork takes the address networks along.
 func TestAddressNetworks(t *testing.T) {
 	e := newTestEnv(t)
-	pool := netip.MustParsePrefix("169.254.199.0/28")
+	pool := freePool(t, e)
+	at := func(i int) string { // the gateway of the pool's i-th /30
+		a := pool.Addr().As4()
+		a[3] += byte(4*i + 1)
+		return netip.AddrFrom4(a).String()
+	}
 	other, err := New(t.Context(), Options{Network: e.r.Network() + "-other"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = other.RemoveAddress(e.ctx, "x") })
 	taken, err := other.AddAddress(e.ctx, "x", pool)
-	if err != nil || taken != "169.254.199.1" {
+	if err != nil || taken != at(0) {
 		t.Fatalf("first address %q, %v", taken, err)
 	}
-	t.Cleanup(func() { _ = other.RemoveAddress(e.ctx, "x") })
 
 	a, err := e.r.AddAddress(e.ctx, "lb-a", pool)
-	if err != nil || a != "169.254.199.5" {
+	if err != nil || a != at(1) {
 		t.Fatalf("address next to another emulator's: %q, %v", a, err)
 	}
 	again, err := e.r.AddAddress(e.ctx, "lb-a", pool)
@@ -30,7 +37,7 @@ func TestAddressNetworks(t *testing.T) {
 		t.Fatalf("same name again: %q, %v", again, err)
 	}
 	b, err := e.r.AddAddress(e.ctx, "lb-b", pool)
-	if err != nil || b != "169.254.199.9" {
+	if err != nil || b != at(2) {
 		t.Fatalf("second address %q, %v", b, err)
 	}
 	if _, err := e.r.AddAddress(e.ctx, "lb-c", pool); err != nil {
@@ -54,4 +61,41 @@ func TestAddressNetworks(t *testing.T) {
 	if got, _ := other.addressOf(e.ctx, other.addressNetwork("x")); got != taken {
 		t.Fatalf("RemoveNetwork removed another emulator's address (%q)", got)
 	}
+}
+
+// freePool is a /28 of 169.254.192.0/20 that no Docker network overlaps,
+// so that test runs side by side (or a crashed one's leftovers) do not
+// decide the addresses this test expects.
+func freePool(t *testing.T, e *testEnv) netip.Prefix {
+	t.Helper()
+	res, err := e.r.cli.NetworkList(e.ctx, client.NetworkListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []netip.Prefix
+	for _, n := range res.Items {
+		for _, c := range n.IPAM.Config {
+			held = append(held, c.Subnet)
+		}
+	}
+	for p := netip.MustParsePrefix("169.254.192.0/28"); netip.MustParsePrefix("169.254.192.0/20").Contains(p.Addr()); {
+		free := true
+		for _, h := range held {
+			if h.Overlaps(p) {
+				free = false
+				break
+			}
+		}
+		if free {
+			return p
+		}
+		next := p.Addr().As4()
+		next[3] += 16
+		if next[3] == 0 {
+			next[2]++
+		}
+		p = netip.PrefixFrom(netip.AddrFrom4(next), 28)
+	}
+	t.Fatal("no free /28 in 169.254.192.0/20")
+	return netip.Prefix{}
 }
