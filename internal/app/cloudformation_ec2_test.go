@@ -267,7 +267,9 @@ func TestStackOfCDKVpc(t *testing.T) {
 	cfg := e.Config("us-east-1")
 	stacks := cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(e.URL) })
 	network := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = aws.String(e.URL) })
-	fast := func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second }
+	fast := func(o *cloudformation.StackCreateCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, time.Second
+	}
 	name := aws.String("TutorialStack")
 
 	// The handler's code, as cdk deploy publishes it before the stack.
