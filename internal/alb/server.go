@@ -425,8 +425,8 @@ type listenerTable struct {
 	idle      time.Duration // the load balancer's idle timeout now
 }
 
-// idle is the load balancer's current idle timeout (its listeners' HTTP
-// servers keep the one they started with for keep-alive).
+// idle is the load balancer's current idle timeout (for request bodies and
+// keep-alive idling; a header still has the one the listener started with).
 func (l *listener) idle() time.Duration {
 	if lt := l.table.Load(); lt != nil {
 		return lt.idle
@@ -458,7 +458,7 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 		Handler:           l,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 		ReadHeaderTimeout: idle,
-		IdleTimeout:       idle,
+		ConnState:         newIdleConns(l.idle).track, // keep-alive idling, at the current timeout
 		ErrorLog:          s.errLog,
 	}
 	s.bg.Go(func() { _ = l.srv.Serve(ln) })
