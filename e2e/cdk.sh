@@ -17,7 +17,8 @@
 #   4. cdk bootstrap: the bootstrap template deploys (CDKToolkit).
 # It prints the time from ExecuteChangeSet to CREATE_COMPLETE against the
 # time the ECS services took to become stable (a measurement, not a check).
-# Needs node/npm, go, docker, the AWS CLI, dig and python3. About 12 minutes.
+# Needs node/npm, go, docker, the AWS CLI, dig and python3. About 6 minutes
+# (13 on a loaded machine: the CLI's synthesis slows most).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
