@@ -6,11 +6,12 @@
 # keys, AWS_ENDPOINT_URL):
 #   1. the default-VPC variant: deploy; curl through the ALB's DNS name
 #      reaches api and api reaches worker.internal.svc; every resource has
-#      a physical ID; an unchanged deploy changes nothing; a new api image
-#      rolls to UPDATE_COMPLETE and serves; an image that exits at once
-#      trips the circuit breaker and ends UPDATE_ROLLBACK_COMPLETE with the
-#      old tasks serving; destroy leaves no container, target group, load
-#      balancer or DNS name (the log groups stay: DeletionPolicy Retain);
+#      a physical ID; an unchanged deploy changes nothing; cdk diff shows a
+#      new api image, which then rolls to UPDATE_COMPLETE and serves; an
+#      image that exits at once trips the circuit breaker and ends
+#      UPDATE_ROLLBACK_COMPLETE with the old tasks serving; destroy leaves
+#      no container, target group, load balancer or DNS name (the log
+#      groups stay: DeletionPolicy Retain);
 #   2. the new-VPC variant (new ec2.Vpc, Custom::VpcRestrictDefaultSG): deploy, curl, destroy;
 #   3. the lookup variant against a VPC made with the AWS CLI: deploy, the
 #      ALB in the public subnets and the tasks in the private ones, destroy;
@@ -196,7 +197,12 @@ grep -q "(no changes)" "$WORK/deploy-2.log" && pass "the CLI reports no changes"
 check "stack status after the unchanged deploy" "$(stack_status)" "CREATE_COMPLETE"
 check "stack events after the unchanged deploy" "$(event_count)" "$events_before"
 
-echo "== a new api image: UPDATE_COMPLETE, the new image serving"
+echo "== a new api image: cdk diff shows it, then UPDATE_COMPLETE, the new image serving"
+# cdk diff makes a read-only change set (DescribeChangeSet with property values) and deletes it.
+cdk diff-v2 diff -c vpc=default -c apiImage=my-org/api:v2 && pass "cdk diff" || fail "cdk diff (log above)"
+grep -q '\[+\] "Image": "my-org/api:v2"' "$WORK/diff-v2.log" && pass "the diff shows the new image" || fail "the diff does not show the new image"
+grep -q 'AWS::ECS::TaskDefinition ApiTaskDef .* replace' "$WORK/diff-v2.log" && pass "the diff replaces the api task definition" ||
+	fail "the diff does not replace the api task definition"
 deploy deploy-v2 -c vpc=default -c apiImage=my-org/api:v2 && pass "cdk deploy apiImage=my-org/api:v2" || fail "cdk deploy of the v2 image"
 check "stack status" "$(stack_status)" "UPDATE_COMPLETE"
 check_serving v2
