@@ -39,7 +39,10 @@ aws ecs create-service --cluster dev --service-name web --task-definition web --
 aws ecs wait services-stable --cluster dev --services web && pass "services-stable"
 check "running containers" "$(containers)" "3"
 check "runningCount" "$(aws ecs describe-services --cluster dev --services web --query 'services[0].runningCount' --output text)" "3"
-check "steady-state event" "$(aws ecs describe-services --cluster dev --services web --query 'services[0].events[0].message' --output text)" "(service web) has reached a steady state."
+# services-stable counts RUNNING tasks; the steady state (and the
+# deployment's completion) waits for every task's health check to pass.
+steady_event() { [ "$(aws ecs describe-services --cluster dev --services web --query 'services[0].events[0].message' --output text)" = "(service web) has reached a steady state." ]; }
+wait_for "steady-state event once the health checks pass" 60 steady_event
 IP=$(aws ecs describe-tasks --cluster dev --tasks "$(aws ecs list-tasks --cluster dev --service-name web --query 'taskArns[0]' --output text)" \
 	--query "tasks[0].attachments[0].details[?name=='privateIPv4Address'].value" --output text)
 check "task answers on its own IP" "$(curl -fsS "http://$IP:8080/health")" "ok"
