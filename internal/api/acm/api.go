@@ -11,12 +11,10 @@ import (
 	"context"
 	"crypto/rand"
 	"io"
-	"sort"
-	"sync"
 	"time"
 
+	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
-	"github.com/localaws/ecsemu/internal/reqctx"
 )
 
 // Options configures the ACM API.
@@ -32,14 +30,11 @@ type Options struct {
 // API serves ACM operations. It is safe for concurrent use.
 type API struct {
 	opts     Options
-	mu       sync.Mutex
-	stores   map[storeKey]*Store
-	handlers map[string]handler
+	stores   *regional.Stores[Store]
+	handlers regional.Handlers[Store]
 }
 
-type storeKey struct{ account, region string }
-
-type handler func(ctx context.Context, s *Store, body []byte) (any, error)
+type handler = regional.Handler[Store]
 
 // New returns an ACM API with no certificates.
 func New(opts Options) *API {
@@ -52,8 +47,10 @@ func New(opts Options) *API {
 	if opts.InUse == nil {
 		opts.InUse = func(string) bool { return false }
 	}
-	a := &API{opts: opts, stores: map[storeKey]*Store{}}
-	a.handlers = map[string]handler{
+	a := &API{opts: opts, stores: regional.NewStores(func(account, region string) *Store {
+		return newStore(account, region, opts)
+	})}
+	a.handlers = regional.Handlers[Store]{
 		"RequestCertificate":        op((*Store).RequestCertificate),
 		"DescribeCertificate":       op((*Store).DescribeCertificate),
 		"ListCertificates":          rewrite(filterMembers, op((*Store).ListCertificates)),
@@ -67,15 +64,9 @@ func New(opts Options) *API {
 	return a
 }
 
-// op adapts a typed Store method to the generic handler signature.
+// op adapts a typed Store method to a handler (see regional.Op).
 func op[In any, Out any](fn func(*Store, context.Context, *In) (*Out, error)) handler {
-	return func(ctx context.Context, s *Store, body []byte) (any, error) {
-		in := new(In)
-		if err := awsproto.DecodeJSON(body, in, awsproto.AsIs); err != nil {
-			return nil, err
-		}
-		return fn(s, ctx, in)
-	}
+	return regional.Op(awsproto.AsIs, fn)
 }
 
 // rewrite adjusts a request body before h decodes it.
@@ -87,32 +78,11 @@ func rewrite(fix func([]byte) []byte, h handler) handler {
 
 // Handle runs one operation for the account and region in ctx.
 func (a *API) Handle(ctx context.Context, operation string, body []byte) (any, error) {
-	h, ok := a.handlers[operation]
-	if !ok {
-		return nil, awsproto.UnknownOperation(operation)
-	}
-	return h(ctx, a.Store(reqctx.Account(ctx), reqctx.Region(ctx)), body)
+	return a.handlers.Handle(ctx, a.stores, operation, body)
 }
 
 // Store returns the certificates of one account in one region.
-func (a *API) Store(account, region string) *Store {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	k := storeKey{account, region}
-	s, ok := a.stores[k]
-	if !ok {
-		s = newStore(account, region, a.opts)
-		a.stores[k] = s
-	}
-	return s
-}
+func (a *API) Store(account, region string) *Store { return a.stores.Get(account, region) }
 
 // Operations lists the operation names this API implements.
-func (a *API) Operations() []string {
-	names := make([]string, 0, len(a.handlers))
-	for n := range a.handlers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (a *API) Operations() []string { return a.handlers.Names() }

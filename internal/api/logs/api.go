@@ -2,12 +2,10 @@ package logs
 
 import (
 	"context"
-	"sort"
-	"sync"
 	"time"
 
+	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
-	"github.com/localaws/ecsemu/internal/reqctx"
 )
 
 // DefaultAccount is the account of the in-process calls when
@@ -59,39 +57,28 @@ func positiveOr(v, def int) int {
 // API serves CloudWatch Logs operations. It is safe for concurrent use.
 type API struct {
 	opts     Options
-	mu       sync.Mutex
-	stores   map[storeKey]*Store
-	handlers map[string]handler
+	stores   *regional.Stores[Store]
+	handlers regional.Handlers[Store]
 }
 
-type storeKey struct{ account, region string }
-
-type handler func(ctx context.Context, s *Store, body []byte) (any, error)
+type handler = regional.Handler[Store]
 
 // New returns a Logs API with empty state.
 func New(opts Options) *API {
-	return &API{opts: opts.withDefaults(), stores: map[storeKey]*Store{}, handlers: operations()}
+	opts = opts.withDefaults()
+	return &API{opts: opts, handlers: operations(), stores: regional.NewStores(func(account, region string) *Store {
+		return newStore(region, account, opts)
+	})}
 }
 
-// op adapts a typed operation to the generic handler signature: decode the
-// SDK input struct, call, return the SDK output struct.
+// op adapts a typed operation to a handler (see regional.Op).
 func op[In any, Out any](fn func(*Store, context.Context, *In) (*Out, error)) handler {
-	return func(ctx context.Context, s *Store, body []byte) (any, error) {
-		in := new(In)
-		if err := awsproto.DecodeJSON(body, in, awsproto.LowerFirst); err != nil {
-			return nil, err
-		}
-		return fn(s, ctx, in)
-	}
+	return regional.Op(awsproto.LowerFirst, fn)
 }
 
 // Handle runs one operation for the account and region in ctx.
 func (a *API) Handle(ctx context.Context, operation string, body []byte) (any, error) {
-	h, ok := a.handlers[operation]
-	if !ok {
-		return nil, awsproto.UnknownOperation(operation)
-	}
-	return h(ctx, a.StoreFor(reqctx.Account(ctx), reqctx.Region(ctx)), body)
+	return a.handlers.Handle(ctx, a.stores, operation, body)
 }
 
 // Store returns the state of Options.Account in one region, creating it
@@ -102,24 +89,7 @@ func (a *API) Store(region string) *Store {
 
 // StoreFor returns the state of one account in one region, creating it on
 // first use.
-func (a *API) StoreFor(account, region string) *Store {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	k := storeKey{account, region}
-	s, ok := a.stores[k]
-	if !ok {
-		s = newStore(region, account, a.opts)
-		a.stores[k] = s
-	}
-	return s
-}
+func (a *API) StoreFor(account, region string) *Store { return a.stores.Get(account, region) }
 
 // Operations lists the operation names this API implements.
-func (a *API) Operations() []string {
-	names := make([]string, 0, len(a.handlers))
-	for n := range a.handlers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (a *API) Operations() []string { return a.handlers.Names() }

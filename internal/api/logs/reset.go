@@ -3,8 +3,4 @@ package logs
 // Reset forgets every log group, stream and event of every account and
 // region, as POST /_emulator/reset asks: requests afterwards see a new
 // account.
-func (a *API) Reset() {
-	a.mu.Lock()
-	a.stores = map[storeKey]*Store{}
-	a.mu.Unlock()
-}
+func (a *API) Reset() { a.stores.Reset() }

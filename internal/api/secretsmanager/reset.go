@@ -1,9 +1,5 @@
 package secretsmanager
 
-// Reset forgets every secret of every account and region, as
-// POST /_emulator/reset asks: requests afterwards see a new account.
-func (a *API) Reset() {
-	a.mu.Lock()
-	a.stores = map[storeKey]*Store{}
-	a.mu.Unlock()
-}
+// Reset forgets every secret of every account and region, as POST /_emulator/reset asks: requests afterwards see a new
+// account.
+func (a *API) Reset() { a.stores.Reset() }

@@ -8,13 +8,11 @@ package servicediscovery
 
 import (
 	"context"
-	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
-	"github.com/localaws/ecsemu/internal/reqctx"
 )
 
 // TargetPrefix is the X-Amz-Target prefix of Cloud Map operations.
@@ -46,14 +44,11 @@ type Options struct {
 type API struct {
 	opts     Options
 	version  atomic.Uint64 // DNS generation, see Snapshot.Version
-	mu       sync.Mutex
-	stores   map[storeKey]*Store
-	handlers map[string]handler
+	stores   *regional.Stores[Store]
+	handlers regional.Handlers[Store]
 }
 
-type storeKey struct{ account, region string }
-
-type handler func(ctx context.Context, s *Store, body []byte) (any, error)
+type handler = regional.Handler[Store]
 
 // New returns a Cloud Map API with empty state.
 func New(opts Options) *API {
@@ -66,31 +61,25 @@ func New(opts Options) *API {
 	if opts.IDs == nil {
 		opts.IDs = randomIDs{}
 	}
-	a := &API{opts: opts, stores: map[storeKey]*Store{}}
+	a := &API{opts: opts}
+	a.stores = regional.NewStores(func(account, region string) *Store {
+		s := newStore(region, account, opts.Now, opts.IDs, a.dnsChanged)
+		s.vpcExists = opts.VPCExists
+		return s
+	})
 	a.handlers = a.operations()
 	return a
 }
 
-// op adapts a typed operation to the generic handler signature: decode the
-// SDK input struct, call, return the SDK output struct.
+// op adapts a typed operation to a handler (see regional.Op).
 // Operations are Store methods, so method expressions fit: op((*Store).X).
 func op[In any, Out any](fn func(*Store, context.Context, *In) (*Out, error)) handler {
-	return func(ctx context.Context, s *Store, body []byte) (any, error) {
-		in := new(In)
-		if err := awsproto.DecodeJSON(body, in, awsproto.AsIs); err != nil {
-			return nil, err
-		}
-		return fn(s, ctx, in)
-	}
+	return regional.Op(awsproto.AsIs, fn)
 }
 
 // Handle runs one operation for the account and region in ctx.
 func (a *API) Handle(ctx context.Context, operation string, body []byte) (any, error) {
-	h, ok := a.handlers[operation]
-	if !ok {
-		return nil, awsproto.UnknownOperation(operation)
-	}
-	return h(ctx, a.StoreFor(reqctx.Account(ctx), reqctx.Region(ctx)), body)
+	return a.handlers.Handle(ctx, a.stores, operation, body)
 }
 
 // Store returns the state of Options.Account in one region, creating it on
@@ -101,18 +90,7 @@ func (a *API) Store(region string) *Store {
 
 // StoreFor returns the state of one account in one region, creating it on
 // first use.
-func (a *API) StoreFor(account, region string) *Store {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	k := storeKey{account, region}
-	s, ok := a.stores[k]
-	if !ok {
-		s = newStore(region, account, a.opts.Now, a.opts.IDs, a.dnsChanged)
-		s.vpcExists = a.opts.VPCExists
-		a.stores[k] = s
-	}
-	return s
-}
+func (a *API) StoreFor(account, region string) *Store { return a.stores.Get(account, region) }
 
 // StoreForService returns the store owning a service or namespace ARN, as
 // ECS holds it in serviceRegistries[].registryArn. It fails with
@@ -126,31 +104,10 @@ func (a *API) StoreForService(ref string) (*Store, error) {
 }
 
 // Stores returns every store, sorted by region then account.
-func (a *API) Stores() []*Store {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make([]*Store, 0, len(a.stores))
-	for _, s := range a.stores {
-		out = append(out, s)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].region != out[j].region {
-			return out[i].region < out[j].region
-		}
-		return out[i].account < out[j].account
-	})
-	return out
-}
+func (a *API) Stores() []*Store { return a.stores.All() }
 
 // Operations lists the operation names this API implements.
-func (a *API) Operations() []string {
-	names := make([]string, 0, len(a.handlers))
-	for n := range a.handlers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (a *API) Operations() []string { return a.handlers.Names() }
 
 // dnsChanged runs after a store released its lock having changed
 // something DNS serves.

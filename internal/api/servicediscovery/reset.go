@@ -4,10 +4,6 @@ package servicediscovery
 // region, as POST /_emulator/reset asks: requests afterwards see a new
 // account.
 func (a *API) Reset() {
-	a.mu.Lock()
-	a.stores = map[storeKey]*Store{}
-	a.mu.Unlock()
-	if a.opts.OnChange != nil {
-		a.opts.OnChange()
-	}
+	a.stores.Reset()
+	a.dnsChanged() // a new DNS generation: the records are gone
 }

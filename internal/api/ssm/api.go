@@ -9,12 +9,10 @@ package ssm
 
 import (
 	"context"
-	"sort"
-	"sync"
 	"time"
 
+	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
-	"github.com/localaws/ecsemu/internal/reqctx"
 )
 
 // DefaultAccount is the account of Store(region) when Options.Account is
@@ -35,14 +33,11 @@ type Options struct {
 // API serves Parameter Store operations. It is safe for concurrent use.
 type API struct {
 	opts     Options
-	mu       sync.Mutex
-	stores   map[storeKey]*Store
-	handlers map[string]handler
+	stores   *regional.Stores[Store]
+	handlers regional.Handlers[Store]
 }
 
-type storeKey struct{ account, region string }
-
-type handler func(ctx context.Context, s *Store, body []byte) (any, error)
+type handler = regional.Handler[Store]
 
 // New returns an SSM API with empty state.
 func New(opts Options) *API {
@@ -52,30 +47,25 @@ func New(opts Options) *API {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &API{opts: opts, stores: map[storeKey]*Store{}}
-	a.handlers = operations()
+	a := &API{opts: opts, handlers: operations()}
+	a.stores = regional.NewStores(func(account, region string) *Store {
+		s := newStore(region, account, opts.Now)
+		if opts.Bootstrap {
+			Bootstrap(s)
+		}
+		return s
+	})
 	return a
 }
 
-// op adapts a typed operation to the generic handler signature: decode the
-// SDK input struct, call, return the SDK output struct.
+// op adapts a typed operation to a handler (see regional.Op).
 func op[In any, Out any](fn func(*Store, context.Context, *In) (*Out, error)) handler {
-	return func(ctx context.Context, s *Store, body []byte) (any, error) {
-		in := new(In)
-		if err := awsproto.DecodeJSON(body, in, awsproto.AsIs); err != nil {
-			return nil, err
-		}
-		return fn(s, ctx, in)
-	}
+	return regional.Op(awsproto.AsIs, fn)
 }
 
 // Handle runs one operation for the account and region in ctx.
 func (a *API) Handle(ctx context.Context, operation string, body []byte) (any, error) {
-	h, ok := a.handlers[operation]
-	if !ok {
-		return nil, awsproto.UnknownOperation(operation)
-	}
-	return h(ctx, a.StoreFor(reqctx.Account(ctx), reqctx.Region(ctx)), body)
+	return a.handlers.Handle(ctx, a.stores, operation, body)
 }
 
 // Store returns the state of Options.Account in one region, creating (and,
@@ -86,27 +76,7 @@ func (a *API) Store(region string) *Store {
 
 // StoreFor returns the state of one account in one region, creating it on
 // first use.
-func (a *API) StoreFor(account, region string) *Store {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	k := storeKey{account, region}
-	s, ok := a.stores[k]
-	if !ok {
-		s = newStore(region, account, a.opts.Now)
-		if a.opts.Bootstrap {
-			Bootstrap(s)
-		}
-		a.stores[k] = s
-	}
-	return s
-}
+func (a *API) StoreFor(account, region string) *Store { return a.stores.Get(account, region) }
 
 // Operations lists the operation names this API implements.
-func (a *API) Operations() []string {
-	names := make([]string, 0, len(a.handlers))
-	for n := range a.handlers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (a *API) Operations() []string { return a.handlers.Names() }

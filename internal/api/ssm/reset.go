@@ -3,8 +3,4 @@ package ssm
 // Reset forgets every parameter (the bootstrap parameter is seeded again on
 // first use), as POST /_emulator/reset asks: requests afterwards see a new
 // account.
-func (a *API) Reset() {
-	a.mu.Lock()
-	a.stores = map[storeKey]*Store{}
-	a.mu.Unlock()
-}
+func (a *API) Reset() { a.stores.Reset() }
