@@ -286,66 +286,23 @@ func (s *Store) deletableRole(r *role) error {
 
 // TagRole adds or overwrites tags of a role.
 func (s *Store) TagRole(_ context.Context, in *iam.TagRoleInput) (*iam.TagRoleOutput, error) {
-	var v violations
-	v.name(in.RoleName, "roleName", 64)
-	if in.Tags == nil {
-		v.Add("null", "tags", "Member must not be null")
-	}
-	v.tagList(in.Tags)
-	if err := v.err(); err != nil {
+	if err := s.tagEntity(in.RoleName, "roleName", in.Tags, roleTags); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.role(*in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := mergeTags(r.r.Tags, in.Tags)
-	if err != nil {
-		return nil, err
-	}
-	r.r.Tags = tags
 	return &iam.TagRoleOutput{}, nil
 }
 
 // UntagRole removes tags of a role by key.
 func (s *Store) UntagRole(_ context.Context, in *iam.UntagRoleInput) (*iam.UntagRoleOutput, error) {
-	var v violations
-	v.name(in.RoleName, "roleName", 64)
-	v.tagKeys(in.TagKeys)
-	if err := v.err(); err != nil {
+	if err := s.untagEntity(in.RoleName, "roleName", in.TagKeys, roleTags); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.role(*in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	r.r.Tags = removeTags(r.r.Tags, in.TagKeys)
 	return &iam.UntagRoleOutput{}, nil
 }
 
 // ListRoleTags lists a role's tags.
 func (s *Store) ListRoleTags(_ context.Context, in *iam.ListRoleTagsInput) (*iam.ListRoleTagsOutput, error) {
-	var v violations
-	v.name(in.RoleName, "roleName", 64)
-	v.maxItems(in.MaxItems)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	r, err := s.role(*in.RoleName)
-	var tags []types.Tag
-	if err == nil {
-		tags = append([]types.Tag{}, clone.Of(r.r.Tags)...)
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	items, truncated, marker, err := page(tags, in.Marker, in.MaxItems)
+	items, truncated, marker, err := s.entityTags(in.RoleName, "roleName", in.Marker, in.MaxItems, roleTags)
 	if err != nil {
 		return nil, err
 	}
