@@ -29,7 +29,7 @@ cat >"$WORK/web.json" <<JSON
     "image": "$IMAGE",
     "essential": true,
     "portMappings": [{"containerPort": 8080}],
-    "healthCheck": {"command": ["CMD", "/testapp", "healthcheck"], "interval": 5, "timeout": 2, "retries": 2}
+    "healthCheck": {"command": ["CMD", "/testapp", "healthcheck"], "interval": 5, "timeout": 5, "retries": 3}
   }]
 }
 JSON
