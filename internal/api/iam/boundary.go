@@ -47,82 +47,80 @@ func (s *Store) boundaryUses(arn string) int32 {
 	return n
 }
 
-// PutRolePermissionsBoundary sets or replaces a role's boundary.
-func (s *Store) PutRolePermissionsBoundary(_ context.Context, in *iam.PutRolePermissionsBoundaryInput) (*iam.PutRolePermissionsBoundaryOutput, error) {
-	var v violations
-	v.name(in.RoleName, "roleName", 64)
-	v.Required(in.PermissionsBoundary, "permissionsBoundary")
-	checkBoundaryARN(&v, in.PermissionsBoundary)
-	if err := v.err(); err != nil {
+// boundaryOf finds where a named entity keeps its boundary: a role that
+// may be modified, or a user. The caller holds the lock.
+type boundaryOf func(s *Store, name string) (**types.AttachedPermissionsBoundary, error)
+
+func roleBoundary(s *Store, name string) (**types.AttachedPermissionsBoundary, error) {
+	r, err := s.modifiableRole(name)
+	if err != nil {
 		return nil, err
+	}
+	return &r.r.PermissionsBoundary, nil
+}
+
+func userBoundary(s *Store, name string) (**types.AttachedPermissionsBoundary, error) {
+	u, err := s.user(name)
+	if err != nil {
+		return nil, err
+	}
+	return &u.u.PermissionsBoundary, nil
+}
+
+// setBoundary sets, replaces or (arn nil, remove) removes the boundary of
+// the entity member names.
+func (s *Store) setBoundary(name *string, member string, arn *string, remove bool, of boundaryOf) error {
+	var v violations
+	v.name(name, member, 64)
+	if !remove {
+		v.Required(arn, "permissionsBoundary")
+		checkBoundaryARN(&v, arn)
+	}
+	if err := v.err(); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.modifiableRole(*in.RoleName)
+	slot, err := of(s, *name)
 	if err != nil {
+		return err
+	}
+	b, err := s.boundary(arn)
+	if err != nil {
+		return err
+	}
+	*slot = b
+	return nil
+}
+
+// PutRolePermissionsBoundary sets or replaces a role's boundary.
+func (s *Store) PutRolePermissionsBoundary(_ context.Context, in *iam.PutRolePermissionsBoundaryInput) (*iam.PutRolePermissionsBoundaryOutput, error) {
+	if err := s.setBoundary(in.RoleName, "roleName", in.PermissionsBoundary, false, roleBoundary); err != nil {
 		return nil, err
 	}
-	b, err := s.boundary(in.PermissionsBoundary)
-	if err != nil {
-		return nil, err
-	}
-	r.r.PermissionsBoundary = b
 	return &iam.PutRolePermissionsBoundaryOutput{}, nil
 }
 
 // DeleteRolePermissionsBoundary removes a role's boundary.
 func (s *Store) DeleteRolePermissionsBoundary(_ context.Context, in *iam.DeleteRolePermissionsBoundaryInput) (*iam.DeleteRolePermissionsBoundaryOutput, error) {
-	var v violations
-	v.name(in.RoleName, "roleName", 64)
-	if err := v.err(); err != nil {
+	if err := s.setBoundary(in.RoleName, "roleName", nil, true, roleBoundary); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.modifiableRole(*in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	r.r.PermissionsBoundary = nil
 	return &iam.DeleteRolePermissionsBoundaryOutput{}, nil
 }
 
 // PutUserPermissionsBoundary sets or replaces a user's boundary.
 func (s *Store) PutUserPermissionsBoundary(_ context.Context, in *iam.PutUserPermissionsBoundaryInput) (*iam.PutUserPermissionsBoundaryOutput, error) {
-	var v violations
-	v.name(in.UserName, "userName", 64)
-	v.Required(in.PermissionsBoundary, "permissionsBoundary")
-	checkBoundaryARN(&v, in.PermissionsBoundary)
-	if err := v.err(); err != nil {
+	if err := s.setBoundary(in.UserName, "userName", in.PermissionsBoundary, false, userBoundary); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.user(*in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.boundary(in.PermissionsBoundary)
-	if err != nil {
-		return nil, err
-	}
-	u.u.PermissionsBoundary = b
 	return &iam.PutUserPermissionsBoundaryOutput{}, nil
 }
 
 // DeleteUserPermissionsBoundary removes a user's boundary.
 func (s *Store) DeleteUserPermissionsBoundary(_ context.Context, in *iam.DeleteUserPermissionsBoundaryInput) (*iam.DeleteUserPermissionsBoundaryOutput, error) {
-	var v violations
-	v.name(in.UserName, "userName", 64)
-	if err := v.err(); err != nil {
+	if err := s.setBoundary(in.UserName, "userName", nil, true, userBoundary); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.user(*in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	u.u.PermissionsBoundary = nil
 	return &iam.DeleteUserPermissionsBoundaryOutput{}, nil
 }
