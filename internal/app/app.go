@@ -31,6 +31,7 @@ import (
 	"github.com/localaws/ecsemu/internal/runtime"
 	"github.com/localaws/ecsemu/internal/runtime/docker"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // App is a running emulator.
@@ -53,6 +54,7 @@ type App struct {
 	Reconciler *reconcile.Reconciler
 	Ships      *logship.Shipper  // the awslogs log driver
 	DNS        *dnsserver.Server // nil when disabled
+	State      *state.DB         // nil without --state-dir
 
 	lbs       *loadBalancers
 	tnet      taskNet       // the task network (tasknetwork.go)
@@ -66,11 +68,16 @@ type App struct {
 
 // New builds the emulator; Start runs it.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
-	rt, err := newRuntime(ctx, cfg, log)
+	db, err := openState(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, Runtime: rt, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
+	rt, err := newRuntime(ctx, cfg, log)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, Runtime: rt, State: db, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
 	a.ACM = acm.New(acm.Options{})
 	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses, cfg.ALBTaskAddresses)
@@ -110,9 +117,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	srv := server.New(server.Options{
 		Services: a.services(), Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
-		Reset: a.Reset,
+		Reset: a.Reset, State: db,
 	})
 	a.httpSrv = newEndpoint(srv.Handler(), cfg.HTTPIdleTimeout)
+	if err := a.restore(); err != nil {
+		_ = db.Close()
+		_ = rt.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -173,6 +185,9 @@ func (a *App) Shutdown(ctx context.Context) {
 		_ = a.DNS.Shutdown(ctx)
 	}
 	_ = a.Runtime.Close()
+	if err := a.State.Close(); err != nil {
+		a.log.Error("closing the state directory", "err", err)
+	}
 }
 
 // targetGroup tells ECS about an ELBv2 target group.

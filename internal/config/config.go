@@ -44,6 +44,10 @@ type Config struct {
 	// addresses from ("" when off).
 	ALBTaskAddresses string
 	HTTPIdleTimeout  time.Duration
+	// StateDir is where state is kept across restarts ("" keeps it in
+	// memory only).
+	StateDir   string
+	StateFsync bool
 }
 
 // setting describes one flag/variable pair, for parsing and for the docs.
@@ -73,6 +77,8 @@ var settings = []setting{
 	{"dns-for-tasks", "EMULATOR_DNS_FOR_TASKS", "true", "also serve DNS on the task network's gateway, port 53, and make it the tasks' resolver (needs root or CAP_NET_BIND_SERVICE)"},
 	{"endpoint-for-tasks", "EMULATOR_ENDPOINT_FOR_TASKS", "true", "also serve the AWS endpoint on the task network's gateway (the port of --listen) and set AWS_ENDPOINT_URL in task containers whose definition sets none"},
 	{"alb-task-addresses", "EMULATOR_ALB_TASK_ADDRESSES", "169.254.172.0/22", "range each load balancer also gets an address from that task containers reach (the gateway of a small Docker network of its own); its listeners serve there too and tasks resolve its DNS name to it; `off` disables it"},
+	{"state-dir", "EMULATOR_STATE_DIR", "", "directory that keeps every service's state across restarts (and re-adopts running task containers at start); empty keeps state in memory only"},
+	{"state-fsync", "EMULATOR_STATE_FSYNC", "false", "make every acknowledged write wait for the disk: survives a power loss too, not only a crash or kill -9 of the emulator, at a cost per write"},
 	{"task-metadata", "EMULATOR_TASK_METADATA", "true", "serve the task metadata endpoint (v3, v4) and task-role credentials at 169.254.170.2 on a link-local network every task joins, and set ECS_CONTAINER_METADATA_URI(_V4) and AWS_CONTAINER_CREDENTIALS_* in task containers"},
 }
 
@@ -122,6 +128,8 @@ func build(get func(string) string) (Config, error) {
 		TaskMetadata:     p.bool("task-metadata"),
 		ALBTaskAddresses: p.optionalPrefix("alb-task-addresses"),
 		HTTPIdleTimeout:  p.duration("http-idle-timeout"),
+		StateDir:         get("state-dir"),
+		StateFsync:       p.bool("state-fsync"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		p.fail("log-level", err)

@@ -14,6 +14,15 @@ type healthDoc struct {
 	Account  string            `json:"accountId"`
 	Services map[string]string `json:"services"`
 	Docker   dockerHealth      `json:"docker"`
+	State    stateHealth       `json:"state"`
+}
+
+// stateHealth says where state is kept and whether saving it works.
+type stateHealth struct {
+	Persistent bool   `json:"persistent"`
+	File       string `json:"file,omitempty"`
+	LastError  string `json:"lastError,omitempty"`
+	ErrorAt    string `json:"lastErrorAt,omitempty"`
 }
 
 type dockerHealth struct {
@@ -31,6 +40,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		Account:  s.opts.AccountID,
 		Services: s.serviceStatus(),
 		Docker:   s.dockerHealth(r.Context()),
+		State:    s.stateHealth(),
 	}
 	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)
@@ -65,4 +75,16 @@ func (s *Server) serviceStatus() map[string]string {
 		out[name] = status(true)
 	}
 	return out
+}
+
+func (s *Server) stateHealth() stateHealth {
+	db := s.opts.State
+	if db == nil {
+		return stateHealth{}
+	}
+	h := stateHealth{Persistent: true, File: db.Path()}
+	if err, at := db.LastError(); err != nil {
+		h.LastError, h.ErrorAt = err.Error(), at.UTC().Format(time.RFC3339)
+	}
+	return h
 }

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/localaws/ecsemu/internal/state"
+
 	"github.com/aws/smithy-go"
 	"github.com/go-chi/chi/v5"
 
@@ -31,6 +33,8 @@ type Options struct {
 	// Reset empties the named services' state (all when none); nil: the
 	// reset endpoints answer 501.
 	Reset func(ctx context.Context, services []string) error
+	// State is the state directory, for the health report (nil: none).
+	State *state.DB
 }
 
 // Server routes requests.
