@@ -39,6 +39,10 @@ type Emulator struct {
 	Network    string // the Docker network of this emulator ("" without Docker)
 	// DNSAddr is the host address of the Cloud Map DNS server (127.0.0.1:port).
 	DNSAddr string
+
+	cfg     config.Config
+	opts    Options
+	crashed bool
 }
 
 // Options tune Start.
@@ -62,7 +66,10 @@ type Options struct {
 	StoppedTaskTTL time.Duration
 	// HTTPIdleTimeout overrides the endpoint's default of 60 s.
 	HTTPIdleTimeout time.Duration
-	Logger          *slog.Logger
+	// StateDir keeps state there (see Crash and Restart); "" keeps it in
+	// memory.
+	StateDir string
+	Logger   *slog.Logger
 }
 
 // Start runs an emulator for the duration of the test. Everything it
@@ -70,14 +77,18 @@ type Options struct {
 // test ends.
 func Start(t testing.TB, opts Options) *Emulator {
 	t.Helper()
+	if opts.Docker {
+		dockertest.RequireEngine(t)
+	}
+	return start(t, opts, testConfig(t, opts))
+}
+
+func start(t testing.TB, opts Options, cfg config.Config) *Emulator {
+	t.Helper()
 	log := opts.Logger
 	if log == nil {
 		log = testLogger()
 	}
-	if opts.Docker {
-		dockertest.RequireEngine(t)
-	}
-	cfg := testConfig(t, opts)
 	ctx := context.Background()
 	a, err := app.New(ctx, cfg, log, "test")
 	if err != nil {
@@ -86,12 +97,15 @@ func Start(t testing.TB, opts Options) *Emulator {
 	if err := a.Start(ctx); err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}
+	e := &Emulator{URL: a.Endpoint(), App: a, API: a.ECS, Reconciler: a.Reconciler, Runtime: a.Runtime, cfg: cfg, opts: opts}
 	t.Cleanup(func() {
+		if e.crashed {
+			return
+		}
 		sdCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		a.Shutdown(sdCtx)
 	})
-	e := &Emulator{URL: a.Endpoint(), App: a, API: a.ECS, Reconciler: a.Reconciler, Runtime: a.Runtime}
 	if opts.Docker {
 		e.Network = cfg.DockerNetwork
 	}
@@ -99,6 +113,24 @@ func Start(t testing.TB, opts Options) *Emulator {
 		e.DNSAddr = a.DNS.Addrs()[0]
 	}
 	return e
+}
+
+// Crash stops the emulator as kill -9 would: task containers keep running
+// and only committed state remains. Follow it with Restart.
+func (e *Emulator) Crash() {
+	e.crashed = true
+	e.App.Crash()
+}
+
+// Restart starts a new emulator on the same state directory, task network
+// and load balancer range as the crashed (or still running: it is crashed
+// first) e. Its endpoint and DNS ports are new.
+func (e *Emulator) Restart(t testing.TB) *Emulator {
+	t.Helper()
+	if !e.crashed {
+		e.Crash()
+	}
+	return start(t, e.opts, e.cfg)
 }
 
 var testCount atomic.Int64
@@ -134,6 +166,7 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	if opts.HTTPIdleTimeout > 0 {
 		cfg.HTTPIdleTimeout = opts.HTTPIdleTimeout
 	}
+	cfg.StateDir = opts.StateDir
 	return cfg
 }
 
