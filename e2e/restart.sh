@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end check of state across a kill -9, with the real AWS CLI, curl,
+# dig and real containers: a service of 3 tasks behind an ALB, registered
+# in Cloud Map, is killed mid-deploy; one task container is killed while
+# the emulator is down; started again on the same --state-dir, the
+# emulator has the same tasks (ARNs, IPs, the very same containers, none
+# extra), reports the killed one STOPPED with exit code 137 and replaces
+# it, finishes the deploy, and the ALB and DNS answer again.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PORT=${E2E_PORT:-4591}
+. e2e/lib.sh
+EMU_ARGS="--state-dir $WORK/state"
+
+build_emulator
+start_emulator
+default_network
+DIG="dig @127.0.0.1 -p $DNS_PORT +time=2 +tries=1"
+
+echo "== ALB, Cloud Map and a service of 3 tasks"
+LB=$(aws elbv2 create-load-balancer --name web-alb --subnets "$SUBNET1" "$SUBNET2" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
+TG=$(aws elbv2 create-target-group --name web-tg --protocol HTTP --port 3000 --vpc-id "$VPC" --target-type ip \
+	--health-check-path /health --health-check-interval-seconds 5 --healthy-threshold-count 2 \
+	--query 'TargetGroups[0].TargetGroupArn' --output text)
+aws elbv2 modify-target-group-attributes --target-group-arn "$TG" --attributes Key=deregistration_delay.timeout_seconds,Value=5 >/dev/null
+aws elbv2 create-listener --load-balancer-arn "$LB" --protocol HTTP --port 80 --default-actions "Type=forward,TargetGroupArn=$TG" >/dev/null
+ADDR=$($DIG +short "$(aws elbv2 describe-load-balancers --load-balancer-arns "$LB" --query 'LoadBalancers[0].DNSName' --output text)")
+OP=$(aws servicediscovery create-private-dns-namespace --name restart.local --vpc "$VPC" --query OperationId --output text)
+op_done() { [ "$(aws servicediscovery get-operation --operation-id "$OP" --query Operation.Status --output text)" = SUCCESS ]; }
+wait_for "namespace created" 10 op_done
+NS=$(aws servicediscovery get-operation --operation-id "$OP" --query Operation.Targets.NAMESPACE --output text)
+REGISTRY=$(aws servicediscovery create-service --name web --namespace-id "$NS" \
+	--dns-config 'RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=A,TTL=10}]' --query Service.Arn --output text)
+aws ecs create-cluster --cluster-name dev >/dev/null
+taskdef() {
+	cat >"$WORK/web-$1.json" <<JSON
+{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+ "containerDefinitions": [{"name": "web", "image": "$IMAGE", "portMappings": [{"containerPort": 3000}], "stopTimeout": 2,
+   "environment": [{"name": "PORT", "value": "3000"}, {"name": "NAME", "value": "$1"}]}]}
+JSON
+	aws ecs register-task-definition --cli-input-json "file://$WORK/web-$1.json" --query taskDefinition.taskDefinitionArn --output text
+}
+V1=$(taskdef v1)
+aws ecs create-service --cluster dev --service-name web --task-definition "$V1" --desired-count 3 --launch-type FARGATE \
+	--network-configuration "awsvpcConfiguration={subnets=[$SUBNET1]}" \
+	--deployment-configuration "minimumHealthyPercent=100,maximumPercent=134" \
+	--load-balancers "targetGroupArn=$TG,containerName=web,containerPort=3000" \
+	--service-registries "registryArn=$REGISTRY" >/dev/null
+healthy() { [ "$(aws elbv2 describe-target-health --target-group-arn "$TG" --query "length(TargetHealthDescriptions[?TargetHealth.State=='healthy'])" --output text)" = "$1" ]; }
+wait_for "3 healthy targets" 90 healthy 3
+aws ecs wait services-stable --cluster dev --services web && pass "stable before the deploy"
+
+echo "== deploy v2, kill -9 mid-deploy"
+V2=$(taskdef v2)
+aws ecs update-service --cluster dev --service web --task-definition "$V2" >/dev/null
+four() { [ "$(aws ecs list-tasks --cluster dev --service-name web --query 'length(taskArns)' --output text)" = 4 ]; }
+wait_for "the deploy started a 4th task" 30 four
+tasks_ips() {
+	aws ecs describe-tasks --cluster dev --tasks $(aws ecs list-tasks --cluster dev --service-name web --query 'taskArns' --output text) \
+		--query "tasks[?lastStatus=='RUNNING'].[taskArn, attachments[0].details[?name=='privateIPv4Address'].value | [0]]" --output text | sort
+}
+running() { [ "$(aws ecs describe-tasks --cluster dev --tasks $(aws ecs list-tasks --cluster dev --service-name web --query 'taskArns' --output text) --query "length(tasks[?lastStatus=='RUNNING'])" --output text)" = 4 ]; }
+wait_for "4 tasks RUNNING" 30 running
+tasks_ips >"$WORK/before.txt"
+docker ps -q --no-trunc --filter "label=ecs-emulator.scope=$NETWORK" --filter "label=com.amazonaws.ecs.container-name=web" | sort >"$WORK/containers-before.txt"
+kill -9 "$EMU_PID"
+wait "$EMU_PID" 2>/dev/null || true
+EMU_PID=""
+VICTIM=$(head -1 "$WORK/containers-before.txt")
+VICTIM_TASK=$(docker inspect -f '{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}' "$VICTIM")
+docker kill "$VICTIM" >/dev/null
+pass "killed the emulator and container ${VICTIM:0:12} (task ${VICTIM_TASK##*/})"
+sleep 1
+
+echo "== start again on the same state directory"
+start_emulator
+grep -v "$VICTIM_TASK" "$WORK/before.txt" >"$WORK/survivors.txt"
+tasks_ips | grep -v "$VICTIM_TASK" >"$WORK/after.txt" || true
+check "the 3 surviving tasks keep their ARNs and IPs" "$(comm -12 "$WORK/survivors.txt" "$WORK/after.txt" | wc -l | tr -d ' ')" "3"
+docker ps -q --no-trunc --filter "label=ecs-emulator.scope=$NETWORK" --filter "label=com.amazonaws.ecs.container-name=web" | sort >"$WORK/containers-after.txt"
+check "the surviving containers were adopted, not restarted" "$(comm -12 "$WORK/containers-before.txt" "$WORK/containers-after.txt" | wc -l | tr -d ' ')" "3"
+victim_stopped() { [ "$(aws ecs describe-tasks --cluster dev --tasks "$VICTIM_TASK" --query 'tasks[0].lastStatus' --output text)" = STOPPED ]; }
+wait_for "the task killed while the emulator was down is STOPPED" 30 victim_stopped
+check "its exit code" "$(aws ecs describe-tasks --cluster dev --tasks "$VICTIM_TASK" --query 'tasks[0].containers[0].exitCode' --output text)" "137"
+aws ecs wait services-stable --cluster dev --services web && pass "the deploy finished after the restart"
+check "rollout COMPLETED on v2" "$(aws ecs describe-services --cluster dev --services web --query 'services[0].deployments[0].[rolloutState,taskDefinition]' --output text)" "COMPLETED	$V2"
+one_to_one() {
+	local want have
+	want=$(aws ecs list-tasks --cluster dev --service-name web --desired-status RUNNING --query 'length(taskArns)' --output text)
+	have=$(docker ps -q --filter "label=ecs-emulator.scope=$NETWORK" --filter "label=com.amazonaws.ecs.container-name=web" | wc -l | tr -d ' ')
+	[ "$want" = 3 ] && [ "$have" = 3 ]
+}
+wait_for "3 tasks and exactly 3 containers" 60 one_to_one
+wait_for "3 healthy targets after the restart" 60 healthy 3
+check "the ALB answers on the same address" "$(curl -s -o /dev/null -w '%{http_code}' "http://$ADDR/")" "200"
+v2_only() { [ "$(for _ in 1 2 3 4 5 6; do curl -fsS "http://$ADDR/"; echo; done | grep -c '"v1"' || true)" = 0 ]; }
+wait_for "the ALB serves only v2" 30 v2_only
+three_records() { [ "$($DIG +short web.restart.local A | grep -c '^[0-9]' || true)" = 3 ]; }
+wait_for "web.restart.local has 3 A records again" 30 three_records
+
+aws ecs delete-service --cluster dev --service web --force >/dev/null
+aws ecs wait services-inactive --cluster dev --services web && pass "service deleted"
+finish
