@@ -26,17 +26,20 @@ all_containers() { docker ps -aq --filter "label=ecs-emulator.scope=$NETWORK" | 
 # that scripts can run side by side (.ci/run runs a few at once).
 ALB_ADDRESSES=${ALB_ADDRESSES:-127.0.$((20 + PORT % 200)).0/24}
 
+# ready_lines counts the emulator's "ready" lines (several after restarts).
+ready_lines() { cat "$WORK/emulator.log" 2>/dev/null | grep -c 'msg="emulator ready"' || true; }
+
 start_emulator() {
 	"$WORK/emulator" --listen "127.0.0.1:$PORT" --docker-network "$NETWORK" --dns-listen "127.0.0.1:$DNS_PORT" \
 		--alb-addresses "$ALB_ADDRESSES" --log-level debug ${EMU_ARGS:-} >>"$WORK/emulator.log" 2>&1 &
 	EMU_PID=$!
 	local ready_before
-	ready_before=$(grep -c 'msg="emulator ready"' "$WORK/emulator.log" || true)
+	ready_before=$(ready_lines)
 	for _ in $(seq 1 200); do
 		# Ours must have said it is ready: with the port taken (another run
 		# of the same script), another emulator would answer the health check.
 		kill -0 "$EMU_PID" 2>/dev/null || break
-		[ "$(grep -c 'msg="emulator ready"' "$WORK/emulator.log" || true)" -gt "$ready_before" ] && curl -fsS "$ENDPOINT/_emulator/health" >/dev/null 2>&1 && return 0
+		[ "$(ready_lines)" -gt "$ready_before" ] && curl -fsS "$ENDPOINT/_emulator/health" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	echo "emulator did not start on port $PORT (another run of this script? set E2E_PORT); log:" >&2
