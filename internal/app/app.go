@@ -88,6 +88,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		TargetGroups: a.targetGroup,
 		Network:      network{a.EC2}.checkAwsvpc,
 		SubnetZone:   network{a.EC2}.subnetZone,
+		State:        db.Bucket("ecs"),
 	})
 	a.IAM = iam.New(iam.Options{})
 	a.STS = sts.New(sts.Options{Directory: a.IAM})

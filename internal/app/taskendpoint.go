@@ -82,7 +82,7 @@ func (a *App) serveTaskMetadata(ctx context.Context) {
 	if !ok {
 		return
 	}
-	meta := taskmeta.New(taskmeta.Options{Source: &metaSource{app: a}, Logger: a.log})
+	meta := taskmeta.New(taskmeta.Options{Source: &metaSource{app: a}, Secret: a.taskEndpointKey(), Logger: a.log})
 	ll := taskmeta.LinkLocalAddress
 	addrs := []string{net.JoinHostPort(ll, "80"), net.JoinHostPort(ll, "0")}
 	if err := drt.EnableLinkLocal(ctx, ll); err != nil {

@@ -61,7 +61,7 @@ var settings = []setting{
 	{"account-id", "EMULATOR_ACCOUNT_ID", "000000000000", "12-digit account ID put in every ARN"},
 	{"docker-host", "EMULATOR_DOCKER_HOST", "", "Docker engine address (default: DOCKER_HOST, then unix:///var/run/docker.sock)"},
 	{"docker-network", "EMULATOR_DOCKER_NETWORK", "ecs-emulator", "name of the bridge network the emulator creates for tasks"},
-	{"keep-containers", "EMULATOR_KEEP_CONTAINERS", "false", "leave task containers running at shutdown"},
+	{"keep-containers", "EMULATOR_KEEP_CONTAINERS", "", "leave task containers running at shutdown (default: true with --state-dir, whose next start adopts them; false without)"},
 	{"stopped-task-ttl", "EMULATOR_STOPPED_TASK_TTL", "1h", "how long STOPPED tasks stay describable"},
 	{"task-settle-time", "EMULATOR_TASK_SETTLE_TIME", "40s", "how long a RUNNING task without health checks runs before it counts as healthy (ECS waits 40 s): for rolling updates, deployment completion and the circuit breaker"},
 	{"pull-timeout", "EMULATOR_PULL_TIMEOUT", "2m", "how long an image pull may take before the task fails"},
@@ -112,7 +112,7 @@ func build(get func(string) string) (Config, error) {
 		AccountID:        get("account-id"),
 		DockerHost:       get("docker-host"),
 		DockerNetwork:    get("docker-network"),
-		KeepContainers:   p.bool("keep-containers"),
+		KeepContainers:   p.boolOr("keep-containers", get("state-dir") != ""),
 		StoppedTaskTTL:   p.duration("stopped-task-ttl"),
 		TaskSettleTime:   p.duration("task-settle-time"),
 		PullTimeout:      p.duration("pull-timeout"),
@@ -163,6 +163,15 @@ func (p *parser) bool(name string) bool {
 		p.fail(name, err)
 	}
 	return v
+}
+
+// boolOr is bool with a default that depends on other settings: def when
+// the setting is empty.
+func (p *parser) boolOr(name string, def bool) bool {
+	if p.get(name) == "" {
+		return def
+	}
+	return p.bool(name)
 }
 
 func (p *parser) prefix(name string) string {

@@ -9,9 +9,14 @@ import (
 	"github.com/localaws/ecsemu/internal/runtime"
 )
 
-// sweepOrphans removes managed containers whose task the store does not
-// know: leftovers of an earlier run (state lives in memory) or of a crash.
+// sweepOrphans removes the containers of this scope that no task owns:
+// leftovers of an earlier run without a state directory, of a crash
+// between a create and its record, or of a task that stopped while the
+// emulator was down. The containers of tasks restored from the state
+// directory are kept: the reconciler adopts them. It runs before the first
+// reconcile (see handle), so no container of this run exists yet.
 func (r *Reconciler) sweepOrphans(ctx context.Context) {
+	defer close(r.swept)
 	r.sweep(ctx, true)
 }
 
@@ -29,7 +34,7 @@ func (r *Reconciler) sweep(ctx context.Context, keepKnown bool) {
 			continue // another emulator's container
 		}
 		if arn := c.Labels[runtime.LabelTaskARN]; keepKnown && arn != "" {
-			if _, known := r.store(arn).TaskSnapshot(arn); known {
+			if t, known := r.store(arn).TaskSnapshot(arn); known && owns(&t, c.ID) {
 				continue
 			}
 		}
@@ -42,6 +47,23 @@ func (r *Reconciler) sweep(ctx context.Context, keepKnown bool) {
 	if removed > 0 {
 		r.log.Info("removed leftover task containers", "count", removed)
 	}
+}
+
+// owns says whether a task that is not STOPPED recorded the container as
+// its own (its sandbox or one of its containers).
+func owns(t *ecsapi.Task, id string) bool {
+	if deref(t.LastStatus) == "STOPPED" {
+		return false
+	}
+	if id == t.SandboxID {
+		return true
+	}
+	for _, own := range t.ContainerIDs {
+		if own == id {
+			return true
+		}
+	}
+	return false
 }
 
 // RemoveAll removes every task container of this emulator's scope, known

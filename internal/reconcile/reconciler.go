@@ -65,6 +65,7 @@ type Reconciler struct {
 	// server on the task network), empty for the engine's default.
 	taskDNS []string
 	taskEnv TaskEnvironment // see taskenv.go; nil: nothing beyond Fargate's basics
+	swept   chan struct{}   // closed once the start-up sweep is done
 }
 
 // SetTaskDNS sets the resolvers of task containers; call before Start.
@@ -93,7 +94,7 @@ func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
 	if opts.Scope == "" {
 		opts.Scope = "default"
 	}
-	return &Reconciler{api: api, rt: rt, opts: opts, log: opts.Logger, now: opts.Now, ships: opts.Logs}
+	return &Reconciler{api: api, rt: rt, opts: opts, log: opts.Logger, now: opts.Now, ships: opts.Logs, swept: make(chan struct{})}
 }
 
 // Notify wakes the reconciler for a store change. It never blocks; changes
@@ -112,7 +113,9 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 }
 
 // Start begins reconciling in the background until ctx ends; Shutdown then
-// cleans up. It removes containers of earlier runs first.
+// cleans up. It first removes the containers no task owns, and adopts
+// those of the tasks the store has (restored from a state directory): they
+// are reconciled from where they are, not started again.
 func (r *Reconciler) Start(ctx context.Context) {
 	r.queue = NewQueue(ctx, r.handle)
 	go r.sweepOrphans(ctx)
@@ -121,6 +124,11 @@ func (r *Reconciler) Start(ctx context.Context) {
 }
 
 func (r *Reconciler) handle(ctx context.Context, key string) time.Duration {
+	select {
+	case <-r.swept:
+	case <-ctx.Done():
+		return 0
+	}
 	switch {
 	case strings.HasPrefix(key, taskKeyPrefix):
 		return r.reconcileTask(ctx, strings.TrimPrefix(key, taskKeyPrefix))

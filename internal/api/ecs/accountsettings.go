@@ -61,6 +61,7 @@ func (s *Store) PutAccountSettingDefault(_ context.Context, in *ecs.PutAccountSe
 	unlock := s.lock()
 	defer unlock()
 	s.settings.defaults[in.Name] = *in.Value
+	s.touch(recSettings, "account")
 	return &ecs.PutAccountSettingDefaultOutput{Setting: &types.Setting{
 		Name: in.Name, Value: in.Value, PrincipalArn: ptr(s.rootPrincipal()), Type: types.SettingTypeUser,
 	}}, nil
@@ -82,6 +83,7 @@ func (s *Store) PutAccountSetting(_ context.Context, in *ecs.PutAccountSettingIn
 		s.settings.principals[principal] = m
 	}
 	m[in.Name] = *in.Value
+	s.touch(recSettings, "account")
 	return &ecs.PutAccountSettingOutput{Setting: &types.Setting{
 		Name: in.Name, Value: in.Value, PrincipalArn: ptr(principal), Type: types.SettingTypeUser,
 	}}, nil
@@ -102,6 +104,7 @@ func (s *Store) DeleteAccountSetting(_ context.Context, in *ecs.DeleteAccountSet
 		if v, ok := m[in.Name]; ok {
 			value = v
 			delete(m, in.Name)
+			s.touch(recSettings, "account")
 		}
 	}
 	return &ecs.DeleteAccountSettingOutput{Setting: &types.Setting{

@@ -12,6 +12,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/awsproto"
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // TargetPrefix is the X-Amz-Target prefix of ECS operations.
@@ -36,6 +37,8 @@ type Options struct {
 	// Quotas override ECS's default service quotas (zero fields keep
 	// the defaults); tests lower them to reach them quickly.
 	Quotas Quotas
+	// State keeps every resource in the state directory (nil: memory only).
+	State  *state.Bucket
 	Logger *slog.Logger
 }
 
@@ -98,6 +101,7 @@ func (a *API) Store(region string) *Store {
 		s.network = a.opts.Network
 		s.subnetZone = a.opts.SubnetZone
 		s.quotas = a.opts.Quotas.withDefaults()
+		s.journal = a.opts.State.Journal()
 		a.regions[region] = s
 	}
 	return s

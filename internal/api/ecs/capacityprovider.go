@@ -178,6 +178,7 @@ func (s *Store) CreateCapacityProvider(_ context.Context, in *ecs.CreateCapacity
 		AutoScalingGroupProvider: asgDefaults(clone.Of(asg)),
 	}
 	s.providers[name] = cp
+	s.touch(recProvider, name)
 	s.setTags(arn, in.Tags)
 	view := *clone.Of(cp)
 	view.Tags = s.getTags(arn)
@@ -225,6 +226,7 @@ func (s *Store) UpdateCapacityProvider(_ context.Context, in *ecs.UpdateCapacity
 		asgDefaults(asg)
 	}
 	cp.UpdateStatus = types.CapacityProviderUpdateStatusUpdateComplete
+	s.touch(recProvider, name)
 	return &ecs.UpdateCapacityProviderOutput{CapacityProvider: clone.Of(cp)}, nil
 }
 
@@ -248,6 +250,7 @@ func (s *Store) DeleteCapacityProvider(_ context.Context, in *ecs.DeleteCapacity
 	}
 	cp.Status = types.CapacityProviderStatusInactive
 	cp.UpdateStatus = types.CapacityProviderUpdateStatusDeleteComplete
+	s.touch(recProvider, name)
 	return &ecs.DeleteCapacityProviderOutput{CapacityProvider: clone.Of(cp)}, nil
 }
 

@@ -109,6 +109,7 @@ func (s *Store) MutateService(arn string, fn func(*Service)) bool {
 		return false
 	}
 	fn(svc)
+	s.touch(recService, arn)
 	return true
 }
 
@@ -121,6 +122,7 @@ func (s *Store) AddServiceEvent(arn, message string) {
 	defer unlock()
 	if svc, ok := s.services[arn]; ok {
 		s.addEvent(svc, message)
+		s.touch(recService, arn)
 	}
 }
 
@@ -197,6 +199,8 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 		if deref(t.LastStatus) == "STOPPED" && t.StoppedAt != nil && t.StoppedAt.Before(cutoff) {
 			delete(s.tasks, arn)
 			delete(s.tags, arn)
+			s.touch(recTask, arn)
+			s.touch(recTags, arn)
 			n++
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // Task is a task as the store keeps it: the wire view plus what the
@@ -81,6 +82,7 @@ type Store struct {
 	quotas          Quotas
 
 	mu        sync.Mutex
+	journal   *state.Journal // records changed under the lock (persist.go)
 	pending   []Change
 	clusters  map[string]*types.Cluster // by name, INACTIVE ones included
 	families  map[string]*family
@@ -115,26 +117,32 @@ func newStore(region, account string, now func() time.Time, ids IDs, onChange fu
 // Region is the store's region.
 func (s *Store) Region() string { return s.region }
 
-// lock takes the store lock; the returned function releases it and then
-// tells the reconciler what changed (never while holding the lock).
+// lock takes the store lock; the returned function writes the records
+// changed under it to the state directory, releases it, tells the
+// reconciler what changed (never while holding the lock) and waits for the
+// writes to be stored.
 func (s *Store) lock() (unlock func()) {
 	s.mu.Lock()
 	return func() {
 		changes := s.pending
 		s.pending = nil
+		stored := s.journal.Flush(s.record)
 		s.mu.Unlock()
-		if s.onChange == nil {
-			return
+		if s.onChange != nil {
+			for _, c := range changes {
+				s.onChange(c)
+			}
 		}
-		for _, c := range changes {
-			s.onChange(c)
-		}
+		// The request is acknowledged only once its writes are on disk. A
+		// failed write is logged and shown by the health endpoint.
+		_ = stored.Wait()
 	}
 }
 
 // changed records a change to announce after the lock is released.
 func (s *Store) changed(kind ChangeKind, arn string) {
 	s.pending = append(s.pending, Change{Kind: kind, ARN: arn})
+	s.touchChange(kind, arn)
 }
 
 // timestamp is the store's notion of now, at the millisecond precision the

@@ -76,6 +76,7 @@ func (s *Store) RunTask(_ context.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOu
 	}
 	if tok := deref(in.ClientToken); tok != "" {
 		s.runTokens[tok] = runToken{request: request, tasks: arns}
+		s.touch(recRunToken, tok)
 	}
 	return out, nil
 }

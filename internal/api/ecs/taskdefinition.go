@@ -32,6 +32,7 @@ func (s *Store) RegisterTaskDefinition(_ context.Context, in *ecs.RegisterTaskDe
 	td.RegisteredAt = s.timestamp()
 	td.RegisteredBy = ptr(s.rootPrincipal())
 	f.revisions = append(f.revisions, td)
+	s.touch(recFamily, *in.Family)
 	s.setTags(*td.TaskDefinitionArn, in.Tags)
 	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: ptr(clone.Of(*td)), Tags: s.getTags(*td.TaskDefinitionArn)}, nil
 }
@@ -196,6 +197,7 @@ func (s *Store) DeregisterTaskDefinition(_ context.Context, in *ecs.DeregisterTa
 	if td.Status == types.TaskDefinitionStatusActive {
 		td.Status = types.TaskDefinitionStatusInactive
 		td.DeregisteredAt = s.timestamp()
+		s.touch(recFamily, deref(td.Family))
 	}
 	return &ecs.DeregisterTaskDefinitionOutput{TaskDefinition: ptr(clone.Of(*td))}, nil
 }
@@ -221,6 +223,7 @@ func (s *Store) DeleteTaskDefinitions(_ context.Context, in *ecs.DeleteTaskDefin
 		default:
 			td.Status = types.TaskDefinitionStatusDeleteInProgress
 			td.DeleteRequestedAt = s.timestamp()
+			s.touch(recFamily, deref(td.Family))
 			out.TaskDefinitions = append(out.TaskDefinitions, clone.Of(*td))
 		}
 	}

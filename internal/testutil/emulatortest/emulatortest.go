@@ -167,6 +167,9 @@ func testConfig(t testing.TB, opts Options) config.Config {
 		cfg.HTTPIdleTimeout = opts.HTTPIdleTimeout
 	}
 	cfg.StateDir = opts.StateDir
+	// A test leaves nothing behind, state directory or not (a crashed
+	// emulator's containers are adopted by Restart, then removed).
+	cfg.KeepContainers = false
 	return cfg
 }
 
