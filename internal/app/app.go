@@ -95,7 +95,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID})
-	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists})
+	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists, State: db.Bucket(servicediscovery.Spec.Name)})
 	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
 	a.CFN = a.newCloudFormation()
 	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // TargetPrefix is the X-Amz-Target prefix of Cloud Map operations.
@@ -38,6 +39,9 @@ type Options struct {
 	// namespace in a VPC it does not know fails as on AWS, through its
 	// operation. Nil: every VPC is taken as it is.
 	VPCExists func(region, vpcID string) bool
+	// State keeps namespaces, services, instances, operations and tags
+	// across restarts (see Restore). Nil keeps them in memory only.
+	State *state.Bucket
 }
 
 // API serves Cloud Map operations. It is safe for concurrent use.
@@ -63,7 +67,7 @@ func New(opts Options) *API {
 	}
 	a := &API{opts: opts}
 	a.stores = regional.NewStores(func(account, region string) *Store {
-		s := newStore(region, account, opts.Now, opts.IDs, a.dnsChanged)
+		s := newStore(region, account, opts.Now, opts.IDs, a.dnsChanged, opts.State)
 		s.vpcExists = opts.VPCExists
 		return s
 	})

@@ -58,6 +58,8 @@ func (s *Store) register(r registration) (string, error) {
 		inst.health = types.HealthStatusUnhealthy
 	}
 	svc.revision++
+	s.touch(kindService, svcID)
+	s.touchInstance(svcID, r.instanceID)
 	if svc.servesDNS() {
 		s.dnsChangedIn(ns)
 	}
@@ -76,6 +78,8 @@ func (s *Store) deregister(serviceRef, instanceID string) (string, error) {
 	}
 	delete(svc.instances, instanceID)
 	svc.revision++
+	s.touch(kindService, deref(svc.Id))
+	s.touchInstance(deref(svc.Id), instanceID)
 	if svc.servesDNS() {
 		s.dnsChangedIn(s.namespaceOf(svc))
 	}
@@ -267,6 +271,7 @@ func (s *Store) setHealth(svc *service, inst *instance, status types.HealthStatu
 		return
 	}
 	inst.health = status
+	s.touchInstance(deref(svc.Id), deref(inst.Id))
 	if svc.servesDNS() {
 		s.dnsChangedIn(s.namespaceOf(svc))
 	}

@@ -146,6 +146,7 @@ func (s *Store) createNamespace(req namespaceRequest) (string, error) {
 		ns.Properties.DnsProperties = &types.DnsProperties{HostedZoneId: ptr(s.ids.HostedZoneID()), SOA: &types.SOA{TTL: ptr(ttl)}}
 	}
 	s.namespaces[id] = ns
+	s.touch(kindNamespace, id)
 	s.setTags(*ns.Arn, tags)
 	ns.createOp = s.newOperation(types.OperationTypeCreateNamespace, map[string]string{string(types.OperationTargetTypeNamespace): id}, id, "", creator)
 	s.dnsChangedIn(ns)
@@ -351,6 +352,7 @@ func (s *Store) DeleteNamespace(_ context.Context, in *sd.DeleteNamespaceInput) 
 	}
 	delete(s.namespaces, id)
 	delete(s.tags, deref(ns.Arn))
+	s.touch(kindNamespace, id)
 	s.dnsChangedIn(ns)
 	opID := s.newOperation(types.OperationTypeDeleteNamespace, map[string]string{string(types.OperationTargetTypeNamespace): id}, id, "", "")
 	return &sd.DeleteNamespaceOutput{OperationId: &opID}, nil
@@ -454,6 +456,7 @@ func (s *Store) updateNamespace(c namespaceChange) (string, error) {
 	if op := s.inFlight(types.OperationTypeUpdateNamespace, updater, string(types.OperationTargetTypeNamespace), id); op != nil {
 		return "", errDuplicateRequest(op.id)
 	}
+	s.touch(kindNamespace, id)
 	if c.description != nil {
 		ns.Description = ptr(*c.description)
 	}

@@ -83,6 +83,7 @@ func (s *Store) newOperation(typ types.OperationType, targets map[string]string,
 	for id, o := range s.operations {
 		if now.Sub(o.created) > operationRetention {
 			delete(s.operations, id)
+			s.touch(kindOperation, id)
 		}
 	}
 	o := &operation{
@@ -91,6 +92,7 @@ func (s *Store) newOperation(typ types.OperationType, targets map[string]string,
 		created: now, seq: s.nextSeq(),
 	}
 	s.operations[o.id] = o
+	s.touch(kindOperation, o.id)
 	return o.id
 }
 

@@ -113,6 +113,7 @@ func (s *Store) CreateService(_ context.Context, in *sd.CreateServiceInput) (*sd
 		svc.HealthCheckCustomConfig = &types.HealthCheckCustomConfig{FailureThreshold: ptr(int32(1))}
 	}
 	s.services[id] = svc
+	s.touch(kindService, id)
 	s.setTags(*svc.Arn, tags)
 	if svc.servesDNS() {
 		s.dnsChangedIn(ns)
@@ -365,6 +366,7 @@ func (s *Store) UpdateService(_ context.Context, in *sd.UpdateServiceInput) (*sd
 	if err := validHealthCheckFor(change.HealthCheckConfig, ns, dns); err != nil {
 		return nil, err
 	}
+	s.touch(kindService, deref(svc.Id))
 	if change.Description != nil {
 		svc.Description = ptr(*change.Description)
 	}
@@ -372,8 +374,9 @@ func (s *Store) UpdateService(_ context.Context, in *sd.UpdateServiceInput) (*sd
 	hadCheck := svc.HealthCheckConfig != nil
 	svc.HealthCheckConfig = healthCheckConfig(change.HealthCheckConfig)
 	if svc.HealthCheckConfig != nil && !hadCheck {
-		for _, inst := range svc.instances {
+		for instID, inst := range svc.instances {
 			inst.health = types.HealthStatusHealthy // a new Route 53 check starts healthy
+			s.touchInstance(deref(svc.Id), instID)
 		}
 	}
 	if svc.servesDNS() {
@@ -399,6 +402,7 @@ func (s *Store) DeleteService(_ context.Context, in *sd.DeleteServiceInput) (*sd
 	}
 	delete(s.services, deref(svc.Id))
 	delete(s.tags, deref(svc.Arn))
+	s.touch(kindService, deref(svc.Id))
 	if svc.servesDNS() {
 		s.dnsChangedIn(s.namespaceOf(svc))
 	}
@@ -452,6 +456,7 @@ func (s *Store) UpdateServiceAttributes(_ context.Context, in *sd.UpdateServiceA
 		return nil, errServiceAttributesLimit()
 	}
 	svc.attributes = merged
+	s.touch(kindService, deref(svc.Id))
 	return &sd.UpdateServiceAttributesOutput{}, nil
 }
 
@@ -474,5 +479,6 @@ func (s *Store) DeleteServiceAttributes(_ context.Context, in *sd.DeleteServiceA
 	for _, k := range in.Attributes {
 		delete(svc.attributes, k)
 	}
+	s.touch(kindService, deref(svc.Id))
 	return &sd.DeleteServiceAttributesOutput{}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // namespace is a namespace as the store keeps it: the wire view (whose
@@ -61,7 +62,8 @@ type Store struct {
 	vpcExists       func(region, vpcID string) bool // nil: unchecked
 
 	mu         sync.Mutex
-	dnsDirty   bool // a change DNS serves happened under the current lock
+	journal    *state.Journal // records changed under the current lock (persist.go)
+	dnsDirty   bool           // a change DNS serves happened under the current lock
 	seq        uint64
 	namespaces map[string]*namespace  // by ID
 	services   map[string]*service    // by ID
@@ -69,9 +71,10 @@ type Store struct {
 	tags       map[string][]types.Tag // by resource ARN
 }
 
-func newStore(region, account string, now func() time.Time, ids IDs, onDNSChange func()) *Store {
+func newStore(region, account string, now func() time.Time, ids IDs, onDNSChange func(), bucket *state.Bucket) *Store {
 	return &Store{
 		region: region, account: account, now: now, ids: ids, onDNSChange: onDNSChange,
+		journal:    bucket.Journal(),
 		namespaces: map[string]*namespace{},
 		services:   map[string]*service{},
 		operations: map[string]*operation{},
@@ -85,7 +88,9 @@ func (s *Store) Region() string { return s.region }
 // Account is the store's account.
 func (s *Store) Account() string { return s.account }
 
-// lock takes the store lock; the returned function releases it and then,
+// lock takes the store lock; the returned function writes the records
+// changed under it to the state directory, releases it, waits for the
+// write (so a request is acknowledged only once it is stored) and then,
 // if DNS-visible state changed, announces it (never while holding the
 // lock).
 func (s *Store) lock() (unlock func()) {
@@ -93,7 +98,11 @@ func (s *Store) lock() (unlock func()) {
 	return func() {
 		dirty := s.dnsDirty
 		s.dnsDirty = false
+		stored := s.journal.Flush(s.record)
 		s.mu.Unlock()
+		// A failed write is logged and shown by the health endpoint; the
+		// change stays in memory either way.
+		_ = stored.Wait()
 		if dirty && s.onDNSChange != nil {
 			s.onDNSChange()
 		}

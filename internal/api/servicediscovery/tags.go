@@ -13,6 +13,7 @@ import (
 // setTags replaces a resource's tags with a copy of tags (nil keeps none).
 // Callers hold the lock.
 func (s *Store) setTags(arn string, tags []types.Tag) {
+	s.touchTagged(arn)
 	if len(tags) == 0 {
 		delete(s.tags, arn)
 		return
