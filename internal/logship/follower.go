@@ -25,6 +25,7 @@ type follower struct {
 
 	asm     assembler
 	cursor  cursor
+	floor   time.Time // entries before it were shipped by an earlier run
 	batch   []logs.Event
 	bytes   int
 	warned  bool // about a failed follow
@@ -121,6 +122,9 @@ func (f *follower) pass(ctx context.Context) (n int, err error) {
 			}
 			return n, err
 		}
+		if e.Time.Before(f.floor) {
+			continue // shipped before the emulator restarted
+		}
 		if skip > 0 && e.Time.Equal(f.cursor.at) {
 			skip-- // read by an earlier pass
 			continue
@@ -133,6 +137,14 @@ func (f *follower) pass(ctx context.Context) (n int, err error) {
 			f.ship()
 		}
 	}
+}
+
+// resumeAfter starts following after the stream's newest event, at the
+// millisecond precision CloudWatch keeps: an entry logged in that same
+// millisecond after it is the price of never shipping one twice.
+func (f *follower) resumeAfter(last time.Time) {
+	f.floor = last.Add(time.Millisecond)
+	f.cursor.at = f.floor
 }
 
 func (f *follower) collect(e logs.Event) {

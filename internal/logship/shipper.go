@@ -26,6 +26,8 @@ type Sink interface {
 	CreateGroup(region, name string, retentionDays int32, tags map[string]string) error
 	EnsureStream(region, group, stream string) error
 	Append(region, group, stream string, events []logs.Event) error
+	// LastEvent is the time of the newest event of a stream, if any.
+	LastEvent(region, group, stream string) (time.Time, bool)
 }
 
 // Options configure New.
@@ -104,6 +106,11 @@ func (s *Shipper) Ship(containerID string, d Destination) (done bool, err error)
 		return false, createError("log stream", err)
 	}
 	f := newFollower(s, containerID, d)
+	if last, ok := s.sink.LastEvent(d.Region, d.Group, d.Stream); ok {
+		// The stream already has this container's output up to last: a
+		// container adopted after a restart, followed again.
+		f.resumeAfter(last)
+	}
 	s.followers[containerID] = f
 	s.wg.Go(func() { f.run(s.ctx) })
 	return false, nil

@@ -252,3 +252,24 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// A container followed again after a restart (the emulator adopted it) is
+// shipped from after the newest event its stream already has.
+func TestResumesAfterTheStreamsNewestEvent(t *testing.T) {
+	eng := newFakeEngine()
+	eng.log(line(1, "before the restart"), line(2, "also before"), line(3, "after the restart"))
+	eng.exit()
+	s, sink, _ := started(t, eng)
+	if err := sink.EnsureStream(dest.Region, dest.Group, dest.Stream); err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.API.Append(dest.Region, dest.Group, dest.Stream, []logs.Event{
+		{Timestamp: at(1), Message: "before the restart"}, {Timestamp: at(2), Message: "also before"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	shipAll(t, s)
+	if got := messages(sink.events()); len(got) != 1 || got[0] != "after the restart" {
+		t.Fatalf("shipped %q, want only the line after the stream's newest event", got)
+	}
+}
