@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	srv := server.New(server.Options{
 		Services: a.services(), Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
-		Reset: a.Reset, State: db,
+		Reset: a.Reset, State: db, Outages: a.engineOutages,
 	})
 	a.httpSrv = newEndpoint(srv.Handler(), cfg.HTTPIdleTimeout)
 	if err := a.restore(); err != nil {
@@ -206,4 +206,11 @@ func (a *App) serviceEvent(serviceARN, message string) {
 	if len(parts) == 5 {
 		a.ECS.Store(parts[3]).AddServiceEvent(serviceARN, message)
 	}
+}
+
+// engineOutages is the reconciler's record of engine outages, for the
+// health report.
+func (a *App) engineOutages() server.EngineOutages {
+	st := a.Reconciler.EngineStatus()
+	return server.EngineOutages{DownSince: st.DownSince, Count: st.Outages, LastOutage: st.LastOutage, LastOutageEnded: st.LastOutageEnded}
 }

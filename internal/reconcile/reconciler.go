@@ -66,6 +66,7 @@ type Reconciler struct {
 	taskDNS []string
 	taskEnv TaskEnvironment // see taskenv.go; nil: nothing beyond Fargate's basics
 	swept   chan struct{}   // closed once the start-up sweep is done
+	engine  engineMonitor   // engine outages (engine.go)
 }
 
 // SetTaskDNS sets the resolvers of task containers; call before Start.
@@ -121,6 +122,7 @@ func (r *Reconciler) Start(ctx context.Context) {
 	go r.sweepOrphans(ctx)
 	go r.watchEvents(ctx)
 	go r.resyncLoop(ctx)
+	go r.watchEngine(ctx)
 }
 
 func (r *Reconciler) handle(ctx context.Context, key string) time.Duration {

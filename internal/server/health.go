@@ -31,6 +31,11 @@ type dockerHealth struct {
 	Version    string `json:"version,omitempty"`
 	APIVersion string `json:"apiVersion,omitempty"`
 	Error      string `json:"error,omitempty"`
+	// Outages since start, as the reconciler saw them.
+	DownSince       string  `json:"downSince,omitempty"`
+	Outages         int     `json:"outages"`
+	LastOutageSecs  float64 `json:"lastOutageSeconds,omitempty"`
+	LastOutageEnded string  `json:"lastOutageEnded,omitempty"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
@@ -55,10 +60,21 @@ func (s *Server) dockerHealth(ctx context.Context) dockerHealth {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	info, err := s.opts.Runtime.Info(ctx)
+	h := dockerHealth{Reachable: true, Endpoint: info.Endpoint, Version: info.Version, APIVersion: info.APIVersion}
 	if err != nil {
-		return dockerHealth{Endpoint: s.opts.Runtime.Endpoint(), Error: err.Error()}
+		h = dockerHealth{Endpoint: s.opts.Runtime.Endpoint(), Error: err.Error()}
 	}
-	return dockerHealth{Reachable: true, Endpoint: info.Endpoint, Version: info.Version, APIVersion: info.APIVersion}
+	if s.opts.Outages != nil {
+		o := s.opts.Outages()
+		h.Outages, h.LastOutageSecs = o.Count, o.LastOutage.Seconds()
+		if !o.DownSince.IsZero() {
+			h.DownSince = o.DownSince.UTC().Format(time.RFC3339)
+		}
+		if !o.LastOutageEnded.IsZero() {
+			h.LastOutageEnded = o.LastOutageEnded.UTC().Format(time.RFC3339)
+		}
+	}
+	return h
 }
 
 func status(served bool) string {

@@ -35,6 +35,17 @@ type Options struct {
 	Reset func(ctx context.Context, services []string) error
 	// State is the state directory, for the health report (nil: none).
 	State *state.DB
+	// Outages reports the engine outages the reconciler saw, for the
+	// health report (nil: none reported).
+	Outages func() EngineOutages
+}
+
+// EngineOutages is what the health report says of engine outages.
+type EngineOutages struct {
+	DownSince       time.Time     // the current outage's start; zero while up
+	Count           int           // outages since start
+	LastOutage      time.Duration // how long the last finished one lasted
+	LastOutageEnded time.Time
 }
 
 // Server routes requests.
