@@ -66,6 +66,9 @@ func TestRestartAdoptsRunningTasks(t *testing.T) {
 		t.Fatalf("killed task: exit code %d, stop code %s, reason %q", code, stopped.StopCode, aws.ToString(stopped.StoppedReason))
 	}
 	after := waitRunningTasks(t, c, "adopted", 2, 60*time.Second)
+	if doc := healthState(t, e.URL); doc.Adopting != 0 || doc.AdoptedIn <= 0 {
+		t.Fatalf("health after adoption: %+v, want none left to adopt and the time it took", doc)
+	}
 	if !slices.ContainsFunc(after, func(x types.Task) bool { return *x.TaskArn == *survivor.TaskArn }) {
 		t.Fatalf("the adopted task is no longer among the running ones")
 	}

@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	srv := server.New(server.Options{
 		Services: a.services(), Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
-		Reset: a.Reset, State: db, Outages: a.engineOutages,
+		Reset: a.Reset, State: db, Outages: a.engineOutages, Adopting: a.Reconciler.Adopting,
 	})
 	a.httpSrv = newEndpoint(srv.Handler(), cfg.HTTPIdleTimeout)
 	if err := a.restore(); err != nil {

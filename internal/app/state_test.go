@@ -37,9 +37,11 @@ func TestHealthReportsTheStateDirectory(t *testing.T) {
 }
 
 type stateDoc struct {
-	Persistent bool   `json:"persistent"`
-	File       string `json:"file"`
-	LastError  string `json:"lastError"`
+	Persistent bool    `json:"persistent"`
+	File       string  `json:"file"`
+	LastError  string  `json:"lastError"`
+	Adopting   int     `json:"adopting"`
+	AdoptedIn  float64 `json:"adoptedInSeconds"`
 }
 
 func healthState(t *testing.T, url string) stateDoc {

@@ -67,6 +67,7 @@ type Reconciler struct {
 	taskEnv TaskEnvironment // see taskenv.go; nil: nothing beyond Fargate's basics
 	swept   chan struct{}   // closed once the start-up sweep is done
 	engine  engineMonitor   // engine outages (engine.go)
+	adopt   adoption        // restored tasks not reconciled yet (adopt.go)
 }
 
 // SetTaskDNS sets the resolvers of task containers; call before Start.
@@ -118,6 +119,7 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 // those of the tasks the store has (restored from a state directory): they
 // are reconciled from where they are, not started again.
 func (r *Reconciler) Start(ctx context.Context) {
+	r.startAdoption()
 	r.queue = NewQueue(ctx, r.handle)
 	go r.sweepOrphans(ctx)
 	go r.watchEvents(ctx)
@@ -133,6 +135,7 @@ func (r *Reconciler) handle(ctx context.Context, key string) time.Duration {
 	}
 	switch {
 	case strings.HasPrefix(key, taskKeyPrefix):
+		defer r.adopted(key)
 		return r.reconcileTask(ctx, strings.TrimPrefix(key, taskKeyPrefix))
 	case strings.HasPrefix(key, serviceKeyPrefix):
 		return r.reconcileService(ctx, strings.TrimPrefix(key, serviceKeyPrefix))

@@ -23,6 +23,10 @@ type stateHealth struct {
 	File       string `json:"file,omitempty"`
 	LastError  string `json:"lastError,omitempty"`
 	ErrorAt    string `json:"lastErrorAt,omitempty"`
+	// Adopting is how many restored tasks the reconciler has not looked
+	// at yet; AdoptedIn how long adopting them all took.
+	Adopting  int     `json:"adopting"`
+	AdoptedIn float64 `json:"adoptedInSeconds,omitempty"`
 }
 
 type dockerHealth struct {
@@ -99,6 +103,10 @@ func (s *Server) stateHealth() stateHealth {
 		return stateHealth{}
 	}
 	h := stateHealth{Persistent: true, File: db.Path()}
+	if s.opts.Adopting != nil {
+		pending, took := s.opts.Adopting()
+		h.Adopting, h.AdoptedIn = pending, took.Seconds()
+	}
 	if err, at := db.LastError(); err != nil {
 		h.LastError, h.ErrorAt = err.Error(), at.UTC().Format(time.RFC3339)
 	}

@@ -38,6 +38,9 @@ type Options struct {
 	// Outages reports the engine outages the reconciler saw, for the
 	// health report (nil: none reported).
 	Outages func() EngineOutages
+	// Adopting reports the restored tasks not yet adopted and how long
+	// adopting all took (nil: not reported).
+	Adopting func() (pending int, took time.Duration)
 }
 
 // EngineOutages is what the health report says of engine outages.
