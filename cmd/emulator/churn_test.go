@@ -35,7 +35,7 @@ import (
 func TestKillDuringChurnKeepsEveryAcknowledgedWrite(t *testing.T) {
 	image := dockertest.TestAppImage(t)
 	bin := buildEmulator(t)
-	p := &churnProcess{t: t, bin: bin, state: t.TempDir(), network: fmt.Sprintf("ecs-emulator-churn-%d", os.Getpid())}
+	p := &churnProcess{tb: t, bin: bin, state: t.TempDir(), network: fmt.Sprintf("ecs-emulator-churn-%d", os.Getpid())}
 	t.Cleanup(p.stop)
 	w := newChurnWorld()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
@@ -87,7 +87,7 @@ type churnService struct {
 
 func newChurnWorld() *churnWorld { return &churnWorld{services: map[string]*churnService{}} }
 
-func (w *churnWorld) setUp(t *testing.T, c *ecs.Client, image string) {
+func (w *churnWorld) setUp(t testing.TB, c *ecs.Client, image string) {
 	ctx := context.Background()
 	if _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("churn")}); err != nil {
 		t.Fatal(err)
@@ -300,39 +300,49 @@ func churnNetwork() *types.NetworkConfiguration {
 
 // churnProcess is the emulator as a child process on one state directory.
 type churnProcess struct {
-	t                   *testing.T
+	tb                  testing.TB
 	bin, state, network string
 	cmd                 *exec.Cmd
 	url                 string
+	ready               time.Duration // from exec to the first answered request
 }
 
 func (p *churnProcess) start() *ecs.Client {
-	p.t.Helper()
-	port := freePort(p.t)
+	p.tb.Helper()
+	p.startTimed()
+	return (&emulatortest.Emulator{URL: p.url}).ECS()
+}
+
+// startTimed starts the emulator and measures the time to its first
+// answered request.
+func (p *churnProcess) startTimed() {
+	p.tb.Helper()
+	port := freePort(p.tb)
 	p.url = "http://127.0.0.1:" + port
 	p.cmd = exec.Command(p.bin, "--listen", "127.0.0.1:"+port, "--dns-listen", "off", "--state-dir", p.state,
 		"--docker-network", p.network, "--task-metadata", "false", "--alb-task-addresses", "off",
 		"--endpoint-for-tasks", "false", "--dns-for-tasks", "false", "--task-settle-time", "1s", "--log-level", "warn")
 	log, err := os.Create(filepath.Join(p.state, "emulator.log"))
 	if err != nil {
-		p.t.Fatal(err)
+		p.tb.Fatal(err)
 	}
 	p.cmd.Stdout, p.cmd.Stderr = log, log
+	begin := time.Now()
 	if err := p.cmd.Start(); err != nil {
-		p.t.Fatal(err)
+		p.tb.Fatal(err)
 	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(2 * time.Millisecond) {
 		resp, err := http.Get(p.url + "/_emulator/health")
 		if err == nil {
 			resp.Body.Close()
-			break
+			p.ready = time.Since(begin)
+			return
 		}
 		if time.Now().After(deadline) {
 			out, _ := os.ReadFile(log.Name())
-			p.t.Fatalf("the emulator did not answer within 20 s:\n%s", out)
+			p.tb.Fatalf("the emulator did not answer within 20 s:\n%s", out)
 		}
 	}
-	return (&emulatortest.Emulator{URL: p.url}).ECS()
 }
 
 func (p *churnProcess) kill() {
@@ -359,7 +369,7 @@ func (p *churnProcess) stop() {
 	}
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -370,8 +380,8 @@ func freePort(t *testing.T) string {
 	return port
 }
 
-// buildEmulator compiles this command once for the test.
-func buildEmulator(t *testing.T) string {
+// buildEmulator compiles this command for the test.
+func buildEmulator(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "emulator")
 	gobin := filepath.Join(goruntime.GOROOT(), "bin", "go")
