@@ -94,7 +94,7 @@ func openBolt(path string, opts Options) (b *bolt.DB, err error) {
 			b, err = nil, damaged(path, fmt.Errorf("%v", r))
 		}
 	}()
-	b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, NoSync: !opts.Fsync, NoFreelistSync: true})
+	b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, NoSync: !opts.Fsync, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	switch {
 	case errors.Is(err, bolt.ErrTimeout):
 		return nil, fmt.Errorf("state file %s is in use by another emulator; stop it or choose another --state-dir", path)

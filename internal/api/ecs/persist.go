@@ -16,7 +16,7 @@ const (
 	recCluster  = "cluster"  // id: cluster name; value: types.Cluster
 	recService  = "service"  // id: service ARN; value: Service
 	recTask     = "task"     // id: task ARN; value: Task
-	recFamily   = "family"   // id: family name; value: revisions, index = revision-1
+	recRevision = "taskdef"  // id: family:revision; value: types.TaskDefinition
 	recTags     = "tags"     // id: resource ARN; value: []types.Tag
 	recSettings = "settings" // id: "account"; value: storedSettings
 	recProvider = "provider" // id: capacity provider name; value: types.CapacityProvider
@@ -65,12 +65,9 @@ func (s *Store) record(key string) (any, bool) {
 	case recTask:
 		t, ok := s.tasks[id]
 		return t, ok
-	case recFamily:
-		f, ok := s.families[id]
-		if !ok {
-			return nil, false
-		}
-		return f.revisions, true
+	case recRevision:
+		td, err := s.taskDefinitionRevision(id)
+		return td, err == nil
 	case recTags:
 		tags, ok := s.tags[id]
 		return tags, ok
@@ -91,7 +88,7 @@ func (s *Store) record(key string) (any, bool) {
 // which then picks up every task where it was: running containers are
 // adopted, not restarted (see reconcile.Reconciler.Start).
 func (a *API) Restore() error {
-	return a.opts.State.Load(func(key string, value []byte) error {
+	err := a.opts.State.Load(func(key string, value []byte) error {
 		region, rest, ok := strings.Cut(key, "/")
 		kind, id, ok2 := strings.Cut(rest, "/")
 		if !ok || !ok2 {
@@ -102,6 +99,30 @@ func (a *API) Restore() error {
 		defer unlock()
 		return s.restore(kind, id, value)
 	})
+	if err != nil {
+		return err
+	}
+	for _, s := range a.Stores() {
+		if err := s.checkFamilies(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkFamilies fails when a family lacks a revision below its newest one:
+// revisions are numbered without gaps, and every lookup relies on it.
+func (s *Store) checkFamilies() error {
+	unlock := s.lock()
+	defer unlock()
+	for name, f := range s.families {
+		for i, td := range f.revisions {
+			if td == nil {
+				return fmt.Errorf("state of ecs: task definition %s:%d is missing (the family has revision %d)", name, i+1, len(f.revisions))
+			}
+		}
+	}
+	return nil
 }
 
 // restore puts one stored record back. Callers hold the lock.
@@ -118,8 +139,8 @@ func (s *Store) restore(kind, id string, value []byte) error {
 			}
 			s.tasks[id] = t
 		})
-	case recFamily:
-		return decodeInto(value, func(revs *[]*types.TaskDefinition) { s.families[id] = &family{revisions: *revs} })
+	case recRevision:
+		return decodeInto(value, s.restoreRevision)
 	case recTags:
 		return decodeInto(value, func(tags *[]types.Tag) { s.tags[id] = *tags })
 	case recSettings:
@@ -135,6 +156,25 @@ func (s *Store) restore(kind, id string, value []byte) error {
 		return decodeInto(value, func(tok *storedRunToken) { s.runTokens[id] = runToken{tok.Request, tok.Tasks} })
 	}
 	return fmt.Errorf("unknown kind %q", kind)
+}
+
+// restoreRevision puts a task definition back at its revision's place in
+// its family (records load in key order, not revision order).
+func (s *Store) restoreRevision(td *types.TaskDefinition) {
+	f := s.families[deref(td.Family)]
+	if f == nil {
+		f = &family{}
+		s.families[deref(td.Family)] = f
+	}
+	for len(f.revisions) < int(td.Revision) {
+		f.revisions = append(f.revisions, nil)
+	}
+	f.revisions[td.Revision-1] = td
+}
+
+// touchRevision marks a task definition changed. Callers hold the lock.
+func (s *Store) touchRevision(td *types.TaskDefinition) {
+	s.touch(recRevision, fmt.Sprintf("%s:%d", deref(td.Family), td.Revision))
 }
 
 // decodeInto decodes a record and hands it to keep.

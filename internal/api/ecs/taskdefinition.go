@@ -32,7 +32,7 @@ func (s *Store) RegisterTaskDefinition(_ context.Context, in *ecs.RegisterTaskDe
 	td.RegisteredAt = s.timestamp()
 	td.RegisteredBy = ptr(s.rootPrincipal())
 	f.revisions = append(f.revisions, td)
-	s.touch(recFamily, *in.Family)
+	s.touchRevision(td)
 	s.setTags(*td.TaskDefinitionArn, in.Tags)
 	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: ptr(clone.Of(*td)), Tags: s.getTags(*td.TaskDefinitionArn)}, nil
 }
@@ -197,7 +197,7 @@ func (s *Store) DeregisterTaskDefinition(_ context.Context, in *ecs.DeregisterTa
 	if td.Status == types.TaskDefinitionStatusActive {
 		td.Status = types.TaskDefinitionStatusInactive
 		td.DeregisteredAt = s.timestamp()
-		s.touch(recFamily, deref(td.Family))
+		s.touchRevision(td)
 	}
 	return &ecs.DeregisterTaskDefinitionOutput{TaskDefinition: ptr(clone.Of(*td))}, nil
 }
@@ -223,7 +223,7 @@ func (s *Store) DeleteTaskDefinitions(_ context.Context, in *ecs.DeleteTaskDefin
 		default:
 			td.Status = types.TaskDefinitionStatusDeleteInProgress
 			td.DeleteRequestedAt = s.timestamp()
-			s.touch(recFamily, deref(td.Family))
+			s.touchRevision(td)
 			out.TaskDefinitions = append(out.TaskDefinitions, clone.Of(*td))
 		}
 	}
