@@ -24,6 +24,7 @@ import (
 	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
@@ -98,8 +99,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{things: &thing{live: map[string]bool{}, gate: make(chan struct{})}, urls: map[string]string{}}
+	return newEnvOn(t, nil, nil)
+}
+
+// newEnvOn is newEnv keeping its state in bucket, over things (nil: new
+// ones), as a restarted emulator finds the other services' resources.
+func newEnvOn(t *testing.T, bucket *state.Bucket, things *thing) *env {
+	t.Helper()
+	if things == nil {
+		things = &thing{live: map[string]bool{}, gate: make(chan struct{})}
+	}
+	e := &env{things: things, urls: map[string]string{}}
 	e.api = cfnapi.New(cfnapi.Options{
+		State:     bucket,
 		Providers: engine.Registry{"Test::Thing": e.things, "AWS::IAM::Role": e.things},
 		SSMParameter: func(region, name string) (string, error) {
 			if name == "/cdk-bootstrap/hnb659fds/version" {
