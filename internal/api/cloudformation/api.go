@@ -214,6 +214,12 @@ func (a *API) start(st *store, s *stack, op engine.Operation) {
 	a.runMu.Lock()
 	ctx := a.ctx
 	a.runMu.Unlock()
+	switch op.Kind { // what Restore needs to end the operation if it is cut short
+	case engine.KindCreate:
+		s.onFailure = op.OnFailure
+	case engine.KindDelete:
+		s.retain = op.Retain
+	}
 	s.handle = a.engine.Start(ctx, op)
 	st.saveStack(s)
 }

@@ -40,7 +40,8 @@ func TestMain(m *testing.M) {
 // thing is a resource provider keeping its resources in memory: the
 // physical ID is the Name property (a change of it replaces) or a counter;
 // Fail: "create" fails the create; Block: "true" holds it until gate
-// closes.
+// closes (Hold: "true" too, even when cancelled), BlockDelete: "true"
+// the delete.
 type thing struct {
 	mu   sync.Mutex
 	n    int
@@ -51,6 +52,9 @@ type thing struct {
 func (p *thing) Create(ctx context.Context, req *engine.Request) (*engine.Result, error) {
 	if req.Properties["Fail"] == "create" {
 		return nil, errors.New("the thing refused to be")
+	}
+	if req.Properties["Hold"] == "true" { // deaf to cancellation, as a provider in a call
+		<-p.gate
 	}
 	if req.Properties["Block"] == "true" {
 		select {
@@ -74,7 +78,14 @@ func (p *thing) Update(_ context.Context, req *engine.Request) (*engine.Result, 
 	return &engine.Result{PhysicalID: req.PhysicalID, Attributes: req.PreviousAttributes}, nil
 }
 
-func (p *thing) Delete(_ context.Context, req *engine.Request) error {
+func (p *thing) Delete(ctx context.Context, req *engine.Request) error {
+	if req.PreviousProperties["BlockDelete"] == "true" {
+		select {
+		case <-p.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.live, req.PhysicalID)

@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,16 +32,15 @@ import (
 // (parsing is deterministic), so nothing depends on the parser's internal
 // value types surviving JSON.
 //
-// An operation that was running when the process stopped is not resumed:
-// the engine keeps the progress of a run (the provider call in flight,
-// what a rollback must undo, replaced resources awaiting cleanup) in
-// memory only, and a create re-run against the other services' restored
-// state could duplicate or leak resources. Restore ends such a stack the
-// way CloudFormation ends an operation that failed and could not be rolled
-// back (see interrupt), so that waiters and the CDK CLI stop waiting and
-// the usual recovery (DeleteStack, ContinueUpdateRollback, a new deploy)
-// works. Change sets still being worked out are planned again: planning
-// changes nothing.
+// An operation that was running when the process stopped is not carried
+// on where it was: the engine keeps the progress of a run (the provider
+// call in flight, what a rollback must undo) in memory only, and a create
+// re-run against the other services' restored state could duplicate or
+// leak resources. Restore ends it instead from what the records say (see
+// interrupt): a create fails and rolls back, a delete goes on, an update
+// fails without rollback; waiters and the CDK CLI stop waiting and the
+// usual recovery works. Change sets still being worked out are planned
+// again: planning changes nothing.
 
 const (
 	kindStack     = "stack"
@@ -52,7 +52,7 @@ const (
 
 // restartReason is the status reason of a stack (and its resources) whose
 // operation the emulator's restart cut short.
-const restartReason = "The emulator restarted during the operation, which was not resumed."
+const restartReason = "The emulator restarted during the operation."
 
 // configRecord is a stored engine.Config.
 type configRecord struct {
@@ -101,6 +101,8 @@ type stackRecord struct {
 	Executing        string // change set ARN
 	DeleteAfter      bool
 	DeleteRetain     map[string]bool
+	OnFailure        string
+	Retain           map[string]bool
 }
 
 // resourceRecord is a stored resource of a stack.
@@ -221,7 +223,8 @@ func stackRecordOf(s *stack) stackRecord {
 	r := stackRecord{ID: s.id, Name: s.name, Order: s.order, Status: s.status, Reason: s.reason, Description: s.description,
 		Created: s.created, Updated: s.updated, Deleted: s.deleted, Values: s.values, Capabilities: s.capabilities,
 		NotificationARNs: s.notificationARNs, RoleARN: s.roleARN, Tags: s.tags, DisableRollback: s.disableRollback,
-		Protection: s.protection, Timeout: s.timeout, Policy: s.policy, DeleteAfter: s.deleteAfter, DeleteRetain: s.deleteRetain}
+		Protection: s.protection, Timeout: s.timeout, Policy: s.policy, DeleteAfter: s.deleteAfter, DeleteRetain: s.deleteRetain,
+		OnFailure: s.onFailure, Retain: s.retain}
 	if d := s.dep; d != nil {
 		r.Deployed = &deployedRecord{Config: configRecordOf(&d.Config), Conditions: d.Conditions, Outputs: d.Outputs, Imports: d.Imports}
 	}
@@ -404,7 +407,7 @@ func stackOf(r stackRecord) (*stack, error) {
 		created: r.Created, updated: r.Updated, deleted: r.Deleted, values: r.Values, resources: map[string]*engine.Resource{},
 		capabilities: r.Capabilities, notificationARNs: r.NotificationARNs, roleARN: r.RoleARN, tags: r.Tags,
 		disableRollback: r.DisableRollback, protection: r.Protection, timeout: r.Timeout, policy: r.Policy,
-		deleteAfter: r.DeleteAfter, deleteRetain: r.DeleteRetain}
+		deleteAfter: r.DeleteAfter, deleteRetain: r.DeleteRetain, onFailure: r.OnFailure, retain: r.Retain}
 	if d := r.Deployed; d != nil {
 		cfg, err := configOf(d.Config)
 		if err != nil {
@@ -473,48 +476,56 @@ func (a *API) resume(st *store) {
 	}
 }
 
-// interrupt ends the operation a restart cut short, as CloudFormation
-// ends one that failed and could not be rolled back: a create ROLLBACK_FAILED
-// (CREATE_FAILED without rollback), which DeleteStack clears and the CDK
-// CLI deletes before deploying again; an update UPDATE_ROLLBACK_FAILED,
-// from which ContinueUpdateRollback leads to UPDATE_ROLLBACK_COMPLETE; a
-// delete DELETE_FAILED, which DeleteStack retries. Resources caught in
-// progress fail with the same reason. st.mu is held.
+// interrupt ends the operation a restart cut short; st.mu is held. A
+// create (or its rollback) ends as a failed create does, as OnFailure says:
+// the resources it made are deleted (ROLLBACK_COMPLETE, which the CDK CLI
+// deletes before deploying again), or kept (CREATE_FAILED). A delete goes
+// on: providers' deletes treat a resource already gone as deleted. An
+// update ends UPDATE_ROLLBACK_FAILED: rolling it back needs what the run
+// kept in memory (the resources it replaced, awaiting cleanup), and
+// ContinueUpdateRollback leads from there to UPDATE_ROLLBACK_COMPLETE.
 func (a *API) interrupt(st *store, s *stack) {
-	k := sink{a: a, st: st, s: s}
-	final := "UPDATE_ROLLBACK_FAILED"
 	switch s.status {
 	case "CREATE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS":
-		final = "ROLLBACK_FAILED"
-		if s.status == "CREATE_IN_PROGRESS" && s.disableRollback {
-			final = "CREATE_FAILED"
+		a.failResources(st, s, "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS")
+		cur := s.deployed()
+		if s.next != nil {
+			cur.Config = *s.next.cfg
 		}
-		if s.dep == nil && s.next != nil { // what a failed create leaves
-			s.dep = &engine.Deployed{Config: *s.next.cfg}
-			s.adopt(s.next)
-		}
+		a.start(st, s, engine.Operation{Kind: engine.KindEndCreate, Current: cur, OnFailure: s.onFailure, Reason: restartReason})
 	case "DELETE_IN_PROGRESS":
-		final = "DELETE_FAILED"
-	}
-	for _, r := range sortedResources(s) {
-		if strings.HasSuffix(r.Status, "_IN_PROGRESS") {
-			r.Status, r.Reason, r.Updated = strings.TrimSuffix(r.Status, "_IN_PROGRESS")+"_FAILED", restartReason, a.now()
-			st.saveResource(s, r.LogicalID)
-			ev := types.StackEvent{EventId: ptr(uuid()), StackId: ptr(s.id), StackName: ptr(s.name), LogicalResourceId: ptr(r.LogicalID),
-				PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type), ResourceStatus: types.ResourceStatus(r.Status),
-				ResourceStatusReason: ptr(restartReason), Timestamp: ptr(a.now())}
-			st.record(s, ev)
+		a.failResources(st, s, "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS")
+		a.startDelete(st, s, s.retain)
+	default:
+		a.failResources(st, s, "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS")
+		s.status, s.reason, s.next = "UPDATE_ROLLBACK_FAILED", restartReason, nil
+		ev := sink{a: a, st: st, s: s}.stackEvent(s.status)
+		ev.ResourceStatusReason = ptr(restartReason)
+		st.record(s, ev)
+		if cs := s.executing; cs != nil {
+			cs.execStatus = "EXECUTE_FAILED"
+			st.saveChangeSet(cs)
+			s.executing = nil
+		}
+		st.saveStack(s)
+		if s.deleteAfter { // DeleteStack came during the update
+			s.deleteAfter = false
+			a.startDelete(st, s, s.deleteRetain)
 		}
 	}
-	s.status, s.reason, s.next = final, restartReason, nil
-	s.deleteAfter, s.deleteRetain = false, nil
-	ev := k.stackEvent(final)
-	ev.ResourceStatusReason = ptr(restartReason)
-	st.record(s, ev)
-	if cs := s.executing; cs != nil {
-		cs.execStatus = "EXECUTE_FAILED"
-		st.saveChangeSet(cs)
-		s.executing = nil
+}
+
+// failResources fails the resources of s caught in one of the statuses
+// (CREATE_IN_PROGRESS becomes CREATE_FAILED, …), with their events.
+func (a *API) failResources(st *store, s *stack, statuses ...string) {
+	for _, r := range sortedResources(s) {
+		if !slices.Contains(statuses, r.Status) {
+			continue
+		}
+		r.Status, r.Reason, r.Updated = strings.TrimSuffix(r.Status, "_IN_PROGRESS")+"_FAILED", restartReason, a.now()
+		st.saveResource(s, r.LogicalID)
+		st.record(s, types.StackEvent{EventId: ptr(uuid()), StackId: ptr(s.id), StackName: ptr(s.name), LogicalResourceId: ptr(r.LogicalID),
+			PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type), ResourceStatus: types.ResourceStatus(r.Status),
+			ResourceStatusReason: ptr(restartReason), Timestamp: ptr(a.now())})
 	}
-	st.saveStack(s)
 }

@@ -304,15 +304,23 @@ func TestRestoreInterruptedCreate(t *testing.T) {
 	e, _ = restart(t, e, db, dir)
 
 	// The waiter ends (in failure) instead of waiting forever.
-	w := cloudformation.NewStackCreateCompleteWaiter(e.cfn, fastCreate)
-	err := w.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("rolls")}, 5*time.Second)
-	if err == nil || !strings.Contains(err.Error(), "Failure") {
-		t.Fatalf("waiter: %v", err)
+	for _, name := range []string{"rolls", "stays"} {
+		w := cloudformation.NewStackCreateCompleteWaiter(e.cfn, fastCreate)
+		err := w.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, 5*time.Second)
+		if err == nil || !strings.Contains(err.Error(), "Failure") {
+			t.Fatalf("%s waiter: %v", name, err)
+		}
 	}
-	for name, want := range map[string]types.StackStatus{"rolls": types.StackStatusRollbackFailed, "stays": types.StackStatusCreateFailed} {
-		st, reason := stackStatus(t, e, name)
-		if st != want || !strings.Contains(reason, "restarted") {
-			t.Errorf("%s: %s %q", name, st, reason)
+	for name, want := range map[string]struct {
+		status    types.StackStatus
+		resources map[string]types.ResourceStatus
+		reason    types.ResourceStatus // the stack event saying why
+	}{
+		"rolls": {types.StackStatusRollbackComplete, map[string]types.ResourceStatus{}, types.ResourceStatusRollbackInProgress},
+		"stays": {types.StackStatusCreateFailed, map[string]types.ResourceStatus{"Quick": "CREATE_COMPLETE", "Slow": "CREATE_FAILED"}, types.ResourceStatusCreateFailed},
+	} {
+		if st, _ := stackStatus(t, e, name); st != want.status {
+			t.Errorf("%s: %s", name, st)
 		}
 		res, err := e.cfn.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(name)})
 		if err != nil {
@@ -322,15 +330,21 @@ func TestRestoreInterruptedCreate(t *testing.T) {
 		for _, r := range res.StackResources {
 			got[*r.LogicalResourceId] = r.ResourceStatus
 		}
-		if !reflect.DeepEqual(got, map[string]types.ResourceStatus{"Quick": "CREATE_COMPLETE", "Slow": "CREATE_FAILED"}) {
+		if !reflect.DeepEqual(got, want.resources) {
 			t.Errorf("%s resources: %v", name, got)
 		}
 		ev, err := e.cfn.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if top := ev.StackEvents[0]; *top.LogicalResourceId != name || top.ResourceStatus != types.ResourceStatus(want) {
-			t.Errorf("%s: newest event %s %s", name, *top.LogicalResourceId, top.ResourceStatus)
+		said := map[string]bool{}
+		for _, x := range ev.StackEvents {
+			if strings.Contains(aws.ToString(x.ResourceStatusReason), "restarted") {
+				said[*x.LogicalResourceId+" "+string(x.ResourceStatus)] = true
+			}
+		}
+		if !said["Slow CREATE_FAILED"] || !said[name+" "+string(want.reason)] {
+			t.Errorf("%s: events %v", name, said)
 		}
 		// GetTemplate still answers the template that was being created.
 		tp, err := e.cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(name)})
@@ -338,8 +352,8 @@ func TestRestoreInterruptedCreate(t *testing.T) {
 			t.Errorf("%s template: %v %q", name, err, aws.ToString(tp.TemplateBody))
 		}
 	}
-	// Deleting the stack removes what it made.
-	if n := e.things.count(); n != 2 {
+	// The rollback deleted what "rolls" made; deleting "stays" deletes the rest.
+	if n := e.things.count(); n != 1 {
 		t.Fatalf("%d things before delete", n)
 	}
 	for _, name := range []string{"rolls", "stays"} {
@@ -349,6 +363,41 @@ func TestRestoreInterruptedCreate(t *testing.T) {
 	}
 	for _, name := range []string{"rolls", "stays"} {
 		waitGone(t, e, name)
+	}
+	if n := e.things.count(); n != 0 {
+		t.Errorf("%d things left", n)
+	}
+}
+
+func TestRestoreInterruptedDelete(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openState(t, dir)
+	e := stateEnv(t, db, nil)
+	const tmpl = "Resources:\n  Quick:\n    Type: Test::Thing\n  Sticky:\n    Type: Test::Thing\n    Properties:\n      BlockDelete: \"true\"\n"
+	out, err := e.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("del"), TemplateBody: aws.String(tmpl)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := e.wait(t, "del"); st != "CREATE_COMPLETE" {
+		t.Fatalf("del: %s", st)
+	}
+	if _, err := e.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("del")}); err != nil {
+		t.Fatal(err)
+	}
+	waitResource(t, e, "del", "Sticky", types.ResourceStatusDeleteInProgress)
+	e, _ = restart(t, e, db, dir)
+
+	// The delete goes on after the restart.
+	if st, _ := stackStatus(t, e, *out.StackId); st != types.StackStatusDeleteInProgress {
+		t.Fatalf("after restart: %s", st)
+	}
+	close(e.things.gate)
+	w := cloudformation.NewStackDeleteCompleteWaiter(e.cfn, func(o *cloudformation.StackDeleteCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
+	if err := w.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: out.StackId}, 5*time.Second); err != nil {
+		t.Fatal(err)
 	}
 	if n := e.things.count(); n != 0 {
 		t.Errorf("%d things left", n)
@@ -369,7 +418,7 @@ func waitGone(t *testing.T, e *env, name string) {
 	t.Fatalf("stack %s never deleted", name)
 }
 
-func TestRestoreInterruptedUpdateAndDelete(t *testing.T) {
+func TestRestoreInterruptedUpdate(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := openState(t, dir)
@@ -389,7 +438,7 @@ func TestRestoreInterruptedUpdateAndDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitResource(t, e, "upd", "Slow", types.ResourceStatusCreateInProgress)
-	e, db = restart(t, e, db, dir)
+	e, _ = restart(t, e, db, dir)
 	c = e.cfn
 
 	st, reason := stackStatus(t, e, "upd")
@@ -406,23 +455,57 @@ func TestRestoreInterruptedUpdateAndDelete(t *testing.T) {
 	if st, _ := stackStatus(t, e, "upd"); st != types.StackStatusUpdateRollbackComplete {
 		t.Fatalf("after ContinueUpdateRollback: %s", st)
 	}
-	// A delete cut short ends DELETE_FAILED, and deleting again works.
-	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("del"), TemplateBody: aws.String(blockedYAML)}); err != nil {
+	// From there the stack updates again.
+	if _, err := c.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("upd"),
+		TemplateBody: aws.String(plainYAML + "  Two:\n    Type: Test::Thing\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.wait(t, "upd"); st != "UPDATE_COMPLETE" {
+		t.Fatalf("update after restart: %s", st)
+	}
+	res, err := c.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: aws.String("upd")})
+	if err != nil || len(res.StackResourceSummaries) != 2 {
+		t.Fatalf("resources: %v %+v", err, res)
+	}
+}
+
+// crash is restart after a kill -9: the old API goes on, but nothing it
+// does reaches the state directory.
+func crash(t *testing.T, e *env, db *state.DB, dir string) (*env, *state.DB) {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openState(t, dir)
+	e2 := stateEnv(t, db, e.things)
+	if err := e2.api.Restore(); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	return e2, db
+}
+
+// A DeleteStack that came during a create is carried out after the create
+// ends.
+func TestRestoreDeleteDuringCreate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openState(t, dir)
+	e := stateEnv(t, db, nil)
+	const tmpl = "Resources:\n  Quick:\n    Type: Test::Thing\n  Slow:\n    Type: Test::Thing\n    DependsOn: Quick\n    Properties:\n      Hold: \"true\"\n"
+	if _, err := e.cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("del"), TemplateBody: aws.String(tmpl)}); err != nil {
 		t.Fatal(err)
 	}
 	waitResource(t, e, "del", "Slow", types.ResourceStatusCreateInProgress)
-	if _, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("del")}); err != nil {
-		t.Fatal(err)
-	}
-	e, _ = restart(t, e, db, dir)
-	// DeleteStack came during the create: it is dropped with the create.
-	if st, _ := stackStatus(t, e, "del"); st != types.StackStatusRollbackFailed {
-		t.Fatalf("del: %s", st)
-	}
 	if _, err := e.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("del")}); err != nil {
 		t.Fatal(err)
 	}
+	old := e
+	defer close(old.things.gate) // lets the old API's create end
+	e, _ = crash(t, e, db, dir)
 	waitGone(t, e, "del")
+	if n := e.things.count(); n != 0 {
+		t.Errorf("%d things left", n)
+	}
 }
 
 func TestRestoreResetAndDamage(t *testing.T) {

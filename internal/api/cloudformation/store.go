@@ -69,6 +69,8 @@ type stack struct {
 	executing     *changeSet     // the change set being executed
 	deleteAfter   bool           // DeleteStack came while an operation ran
 	deleteRetain  map[string]bool
+	onFailure     string          // OnFailure of the last create
+	retain        map[string]bool // RetainResources of the last delete
 	lastOperation string
 }
 

@@ -83,6 +83,15 @@ func withRollback(why string) string {
 	return why + " Rollback requested by user."
 }
 
+// endCreate ends a create cut short (KindEndCreate): what it made is in
+// Current; the template is Current's.
+func (r *run) endCreate() {
+	cur := r.op.Current
+	r.res = copyResources(cur.Resources)
+	r.cfg, r.conds = &cur.Config, cur.Conditions
+	r.createFailed(&cur.Config, cur.Conditions, r.op.Reason)
+}
+
 // createFailed ends a failed create as OnFailure says: leave everything
 // (DO_NOTHING), or delete what was made (ROLLBACK), then the stack too
 // (DELETE).
