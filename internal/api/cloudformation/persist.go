@@ -216,7 +216,11 @@ func (st *store) saveExport(name string) {
 }
 
 func configRecordOf(c *engine.Config) configRecord {
-	return configRecord{Template: string(c.Template.Body), Params: c.Params, Tags: c.Tags}
+	r := configRecord{Params: c.Params, Tags: c.Tags}
+	if c.Template != nil { // nil: a stack deleted before it had one
+		r.Template = string(c.Template.Body)
+	}
+	return r
 }
 
 func stackRecordOf(s *stack) stackRecord {
@@ -428,9 +432,12 @@ func stackOf(r stackRecord) (*stack, error) {
 // configOf rebuilds a Config: the template parsed again from its body,
 // list parameters back to []string (JSON reads them as []any).
 func configOf(r configRecord) (*engine.Config, error) {
-	t, err := template.Parse([]byte(r.Template))
-	if err != nil {
-		return nil, fmt.Errorf("template: %w", err)
+	var t *template.Template
+	if r.Template != "" {
+		var err error
+		if t, err = template.Parse([]byte(r.Template)); err != nil {
+			return nil, fmt.Errorf("template: %w", err)
+		}
 	}
 	params := make(map[string]any, len(r.Params))
 	for k, v := range r.Params {

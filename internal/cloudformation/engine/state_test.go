@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -25,5 +27,43 @@ func TestSameValueThroughJSON(t *testing.T) {
 		if SameValue(map[string]any{"Port": 80}, other) {
 			t.Errorf("%v is not %v", other, props)
 		}
+	}
+}
+
+// A create cut short (the emulator restarted) ends as a failed create:
+// what it made is rolled back, kept, or rolled back and the stack deleted,
+// as OnFailure says; a resource that never got a physical ID is only
+// forgotten.
+func TestEndCreate(t *testing.T) {
+	cases := []struct{ onFailure, status string }{
+		{"", "ROLLBACK_COMPLETE"}, {OnFailureDoNothing, "CREATE_FAILED"}, {OnFailureDelete, "DELETE_COMPLETE"},
+	}
+	for _, c := range cases {
+		t.Run(c.status, func(t *testing.T) {
+			f := newFake()
+			e := newEngine(f)
+			made := create(t, e, config(t, `{"Resources": {"A": {"Type": "Test::Thing", "Properties": {"Name": "a"}}}}`, nil), "", 0)
+			cfg := config(t, `{"Resources": {"A": {"Type": "Test::Thing", "Properties": {"Name": "a"}},
+  "B": {"Type": "Test::Thing", "DependsOn": "A", "Properties": {"Name": "b"}}}}`, nil)
+			cur := &Deployed{Config: *cfg, Resources: copyResources(made.final.Resources)}
+			// B's create was in flight when the process died: no physical ID.
+			pending := "B"
+			cur.Resources[pending] = &Resource{LogicalID: pending, Type: "Test::Thing", Status: "CREATE_FAILED"}
+			s := newSink()
+			e.Run(context.Background(), Operation{Kind: KindEndCreate, Stack: testStack, Current: cur, OnFailure: c.onFailure, Sink: s, Reason: "restarted"})
+			finalWithFinish(t, s)
+			if s.status != c.status {
+				t.Fatalf("status %s (%q)", s.status, s.reason)
+			}
+			if got := len(f.liveIDs()); c.onFailure == OnFailureDoNothing && got != 1 || c.onFailure != OnFailureDoNothing && got != 0 {
+				t.Errorf("%d resources live", got)
+			}
+			if c.onFailure == "" && s.reasonOf("s1", "ROLLBACK_IN_PROGRESS") != "restarted. Rollback requested by user." {
+				t.Errorf("rollback reason %q", s.reasonOf("s1", "ROLLBACK_IN_PROGRESS"))
+			}
+			if c.onFailure != OnFailureDoNothing && !slices.Contains(s.statuses(pending), "DELETE_COMPLETE") {
+				t.Errorf("%s: %v", pending, s.statuses(pending))
+			}
+		})
 	}
 }
