@@ -40,8 +40,8 @@ func TestMain(m *testing.M) {
 // thing is a resource provider keeping its resources in memory: the
 // physical ID is the Name property (a change of it replaces) or a counter;
 // Fail: "create" fails the create; Block: "true" holds it until gate
-// closes (Hold: "true" too, even when cancelled), BlockDelete: "true"
-// the delete.
+// closes (Hold: "true" too, even when cancelled; Early: "true" once it
+// exists, told with Request.Created), BlockDelete: "true" the delete.
 type thing struct {
 	mu   sync.Mutex
 	n    int
@@ -52,6 +52,20 @@ type thing struct {
 func (p *thing) Create(ctx context.Context, req *engine.Request) (*engine.Result, error) {
 	if req.Properties["Fail"] == "create" {
 		return nil, errors.New("the thing refused to be")
+	}
+	if req.Properties["Early"] == "true" { // made, then waits to be ready
+		p.mu.Lock()
+		p.n++
+		id := fmt.Sprintf("%s-%s-%d", req.StackName, req.LogicalID, p.n)
+		p.live[id] = true
+		p.mu.Unlock()
+		req.Created(id)
+		select {
+		case <-p.gate:
+			return &engine.Result{PhysicalID: id}, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if req.Properties["Hold"] == "true" { // deaf to cancellation, as a provider in a call
 		<-p.gate

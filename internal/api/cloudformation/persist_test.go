@@ -247,7 +247,8 @@ const plainYAML = `Resources:
     Type: Test::Thing
 `
 
-// blockedYAML has a resource that is made at once and one that blocks.
+// blockedYAML has a resource that is made at once and one that blocks
+// once made.
 const blockedYAML = `Resources:
   Quick:
     Type: Test::Thing
@@ -255,11 +256,17 @@ const blockedYAML = `Resources:
     Type: Test::Thing
     DependsOn: Quick
     Properties:
-      Block: "true"
+      Early: "true"
 `
 
 // waitResource waits until a stack's resource is in status.
 func waitResource(t *testing.T, e *env, stack, id string, status types.ResourceStatus) {
+	t.Helper()
+	waitFor(t, e, stack, id, func(r types.StackResource) bool { return r.ResourceStatus == status })
+}
+
+// waitFor waits until a stack's resource is as ok wants it.
+func waitFor(t *testing.T, e *env, stack, id string, ok func(types.StackResource) bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -268,13 +275,13 @@ func waitResource(t *testing.T, e *env, stack, id string, status types.ResourceS
 			t.Fatal(err)
 		}
 		for _, r := range out.StackResources {
-			if *r.LogicalResourceId == id && r.ResourceStatus == status {
+			if *r.LogicalResourceId == id && ok(r) {
 				return
 			}
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("%s of %s never %s", id, stack, status)
+	t.Fatalf("%s of %s never came", id, stack)
 }
 
 // stackStatus is a stack's status and reason.
@@ -299,7 +306,9 @@ func TestRestoreInterruptedCreate(t *testing.T) {
 		if _, err := e.cfn.CreateStack(ctx, in); err != nil {
 			t.Fatal(err)
 		}
-		waitResource(t, e, *in.StackName, "Slow", types.ResourceStatusCreateInProgress)
+		waitFor(t, e, *in.StackName, "Slow", func(r types.StackResource) bool {
+			return r.ResourceStatus == types.ResourceStatusCreateInProgress && r.PhysicalResourceId != nil
+		})
 	}
 	e, _ = restart(t, e, db, dir)
 
@@ -352,8 +361,9 @@ func TestRestoreInterruptedCreate(t *testing.T) {
 			t.Errorf("%s template: %v %q", name, err, aws.ToString(tp.TemplateBody))
 		}
 	}
-	// The rollback deleted what "rolls" made; deleting "stays" deletes the rest.
-	if n := e.things.count(); n != 1 {
+	// The rollback deleted what "rolls" made, Slow too, which was made
+	// but not ready; deleting "stays" deletes the rest.
+	if n := e.things.count(); n != 2 {
 		t.Fatalf("%d things before delete", n)
 	}
 	for _, name := range []string{"rolls", "stays"} {

@@ -149,7 +149,14 @@ func (r *run) provision(ctx context.Context, cfg *Config, conds map[string]bool,
 	}
 	r.event(rec, prefix+"_IN_PROGRESS", first)
 	r.event(rec, prefix+"_IN_PROGRESS", reasonInitiated)
-	res, err := p.Create(ctx, r.request(logicalID, tr.Type, "", props, cfg.Tags))
+	req := r.request(logicalID, tr.Type, "", props, cfg.Tags)
+	if old == nil { // a replacement's record keeps the old ID until the new one is ready
+		req.Created = func(id string) {
+			rec.PhysicalID = id
+			r.put(rec)
+		}
+	}
+	res, err := p.Create(ctx, req)
 	if err != nil {
 		if res != nil && res.PhysicalID != "" && old == nil {
 			rec.PhysicalID = res.PhysicalID // made, then failed: rollback deletes it

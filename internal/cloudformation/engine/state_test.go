@@ -67,3 +67,38 @@ func TestEndCreate(t *testing.T) {
 		})
 	}
 }
+
+// early makes its resource, tells Request.Created, then fails (as an ECS
+// service that never gets stable).
+type early struct{ live, deleted []string }
+
+func (p *early) Create(_ context.Context, req *Request) (*Result, error) {
+	p.live = append(p.live, "svc-"+req.LogicalID)
+	req.Created("svc-" + req.LogicalID)
+	return nil, &Failure{Message: "not stable"}
+}
+func (p *early) Update(context.Context, *Request) (*Result, error) { return nil, nil }
+func (p *early) Delete(_ context.Context, req *Request) error {
+	p.deleted = append(p.deleted, req.PhysicalID)
+	return nil
+}
+func (p *early) Replaces(_, _ map[string]any) bool { return false }
+
+// A resource made but never ready is deleted by the rollback.
+func TestCreatedBeforeReady(t *testing.T) {
+	p := &early{}
+	e := New(Options{Providers: Registry{"Test::Early": p}})
+	s := create(t, e, config(t, `{"Resources": {"Svc": {"Type": "Test::Early"}}}`, nil), "", 0)
+	if s.status != "ROLLBACK_COMPLETE" || !slices.Equal(p.deleted, []string{"svc-Svc"}) {
+		t.Fatalf("status %s, deleted %v", s.status, p.deleted)
+	}
+	var failed string
+	for _, ev := range s.events {
+		if ev.LogicalID == "Svc" && ev.Status == "CREATE_FAILED" {
+			failed = ev.PhysicalID
+		}
+	}
+	if failed != "svc-Svc" {
+		t.Errorf("CREATE_FAILED event with physical ID %q", failed)
+	}
+}
