@@ -254,7 +254,8 @@ func (a *API) Restore() error {
 	if a.opts.State == nil {
 		return nil
 	}
-	l := loader{a: a, stores: map[string]*store{}, stacks: map[string]*stack{}, storeOf: map[*stack]*store{}}
+	l := loader{a: a, stores: map[string]*store{}, stacks: map[string]*stack{}, storeOf: map[*stack]*store{},
+		executing: map[*stack]string{}, exports: map[*store][]exportRecord{}}
 	if err := a.opts.State.Load(l.load); err != nil {
 		return err
 	}
@@ -306,9 +307,6 @@ func (l *loader) load(key string, raw []byte) error {
 		l.stacks[s.id] = s
 		l.storeOf[s] = st
 		if r.Executing != "" {
-			if l.executing == nil {
-				l.executing = map[*stack]string{}
-			}
 			l.executing[s] = r.Executing
 		}
 	case kindResource:
@@ -333,9 +331,6 @@ func (l *loader) load(key string, raw []byte) error {
 		var r exportRecord
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return err
-		}
-		if l.exports == nil {
-			l.exports = map[*store][]exportRecord{}
 		}
 		l.exports[st] = append(l.exports[st], r)
 	default:
