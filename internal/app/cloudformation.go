@@ -27,6 +27,7 @@ func (a *App) newCloudFormation() *cfnapi.API {
 		},
 		FetchTemplate: func(_ context.Context, _, url string) ([]byte, error) { return a.S3.GetURL(url) },
 		AZs:           a.zonesOf,
+		State:         a.State.Bucket(cfnapi.Spec.Name),
 	})
 }
 

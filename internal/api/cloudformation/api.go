@@ -17,6 +17,7 @@ import (
 	"github.com/localaws/ecsemu/internal/awsproto"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // Options configures the CloudFormation API.
@@ -36,6 +37,9 @@ type Options struct {
 	AZs func(region string) []string
 	// Parallelism bounds the resources one stack works on at once.
 	Parallelism int
+	// State keeps stacks, change sets, events and exports across restarts
+	// (nil: nothing is kept); see persist.go.
+	State *state.Bucket
 }
 
 // API serves CloudFormation. It is safe for concurrent use; Close stops
@@ -133,11 +137,27 @@ func (a *API) Operations() []string {
 }
 
 // Close cancels the stack operations still running and waits for them.
+// What the cancelled operations do next is not kept: the state directory
+// keeps them in progress, as a kill would, and Restore ends them.
 func (a *API) Close() {
+	a.detach()
 	a.runMu.Lock()
 	a.cancel()
 	a.runMu.Unlock()
 	a.waitOperations()
+}
+
+// detach stops every store writing to the state directory.
+func (a *API) detach() {
+	a.mu.Lock()
+	stores := make([]*store, 0, len(a.stores))
+	for _, st := range a.stores {
+		stores = append(stores, st)
+	}
+	a.mu.Unlock()
+	for _, st := range stores {
+		st.detach()
+	}
 }
 
 // waitOperations waits for every stack operation started so far to end.
@@ -173,7 +193,7 @@ func (a *API) store(ctx context.Context) *store {
 	key := account + "/" + region
 	st := a.stores[key]
 	if st == nil {
-		st = newStore(region, account)
+		st = newStore(region, account, a.opts.State)
 		a.stores[key] = st
 	}
 	return st
@@ -194,7 +214,14 @@ func (a *API) start(st *store, s *stack, op engine.Operation) {
 	a.runMu.Lock()
 	ctx := a.ctx
 	a.runMu.Unlock()
+	switch op.Kind { // what Restore needs to end the operation if it is cut short
+	case engine.KindCreate:
+		s.onFailure = op.OnFailure
+	case engine.KindDelete:
+		s.retain = op.Retain
+	}
 	s.handle = a.engine.Start(ctx, op)
+	st.saveStack(s)
 }
 
 // startDelete deletes s in the background; st.mu is held.

@@ -64,7 +64,7 @@ func (a *API) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChan
 			}
 		}
 	}
-	st.mu.Unlock()
+	st.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -90,11 +90,13 @@ func (a *API) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChan
 	if kind == "CREATE" && st.find(stackName) == nil {
 		s.created = a.now()
 		st.add(s)
-		s.record(sink{a: a, st: st, s: s}.stackEvent("REVIEW_IN_PROGRESS"))
-		s.events[len(s.events)-1].ResourceStatusReason = ptr("User Initiated")
+		ev := sink{a: a, st: st, s: s}.stackEvent("REVIEW_IN_PROGRESS")
+		ev.ResourceStatusReason = ptr("User Initiated")
+		st.record(s, ev)
 	}
 	st.changeSets[cs.id] = cs
-	st.mu.Unlock()
+	st.saveChangeSet(cs)
+	st.unlock()
 	go a.plan(st, cs, cur)
 	return &cloudformation.CreateChangeSetOutput{Id: ptr(cs.id), StackId: ptr(s.id)}, nil
 }
@@ -103,11 +105,13 @@ func (a *API) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChan
 func (a *API) plan(st *store, cs *changeSet, cur *engine.Deployed) {
 	st.mu.Lock()
 	cs.status = "CREATE_IN_PROGRESS"
+	st.saveChangeSet(cs)
 	stk := st.engineStack(cs.stack)
-	st.mu.Unlock()
+	st.unlock()
 	changes, err := a.engine.Plan(stk, cur, cs.cfg, sink{a: a, st: st, s: cs.stack})
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
+	st.saveChangeSet(cs)
 	switch {
 	case err != nil:
 		cs.status, cs.reason = "FAILED", errText(err)
@@ -131,7 +135,7 @@ func errText(err error) string {
 func (a *API) DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	cs, err := st.findChangeSet(deref(in.ChangeSetName), deref(in.StackName))
 	if err != nil {
 		return nil, err
@@ -171,7 +175,7 @@ func wireChange(c engine.Change) types.Change {
 func (a *API) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput) (*cloudformation.ExecuteChangeSetOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	cs, err := st.findChangeSet(deref(in.ChangeSetName), deref(in.StackName))
 	if err != nil {
 		return nil, err
@@ -197,9 +201,11 @@ func (a *API) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteCh
 	for _, o := range st.changeSets { // the others were worked out against the stack as it was
 		if o.stack == s && o != cs {
 			o.execStatus = "OBSOLETE"
+			st.saveChangeSet(o)
 		}
 	}
 	cs.execStatus = "EXECUTE_IN_PROGRESS"
+	st.saveChangeSet(cs)
 	s.executing = cs
 	s.next = &settings{cfg: cs.cfg, values: cs.values, capabilities: cs.capabilities, tags: cs.tags, description: cs.cfg.Template.Description}
 	s.notificationARNs, s.roleARN = cs.notifications, cs.roleARN
@@ -218,7 +224,7 @@ func (a *API) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteCh
 func (a *API) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	name, stackName := deref(in.ChangeSetName), deref(in.StackName)
 	cs, err := st.findChangeSet(name, stackName)
 	var missing *types.ChangeSetNotFoundException
@@ -239,6 +245,7 @@ func (a *API) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChan
 		return nil, errChangeSetStatus("ChangeSet [" + cs.id + "] cannot be deleted in its current execution status of [EXECUTE_IN_PROGRESS]")
 	}
 	delete(st.changeSets, cs.id)
+	st.saveChangeSet(cs)
 	return &cloudformation.DeleteChangeSetOutput{}, nil
 }
 
@@ -246,7 +253,7 @@ func (a *API) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChan
 func (a *API) ListChangeSets(ctx context.Context, in *cloudformation.ListChangeSetsInput) (*cloudformation.ListChangeSetsOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s := st.find(deref(in.StackName))
 	if s == nil {
 		return nil, errNoStack(deref(in.StackName))

@@ -24,6 +24,7 @@ import (
 	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
@@ -39,7 +40,8 @@ func TestMain(m *testing.M) {
 // thing is a resource provider keeping its resources in memory: the
 // physical ID is the Name property (a change of it replaces) or a counter;
 // Fail: "create" fails the create; Block: "true" holds it until gate
-// closes.
+// closes (Hold: "true" too, even when cancelled; Early: "true" once it
+// exists, told with Request.Created), BlockDelete: "true" the delete.
 type thing struct {
 	mu   sync.Mutex
 	n    int
@@ -50,6 +52,23 @@ type thing struct {
 func (p *thing) Create(ctx context.Context, req *engine.Request) (*engine.Result, error) {
 	if req.Properties["Fail"] == "create" {
 		return nil, errors.New("the thing refused to be")
+	}
+	if req.Properties["Early"] == "true" { // made, then waits to be ready
+		p.mu.Lock()
+		p.n++
+		id := fmt.Sprintf("%s-%s-%d", req.StackName, req.LogicalID, p.n)
+		p.live[id] = true
+		p.mu.Unlock()
+		req.Created(id)
+		select {
+		case <-p.gate:
+			return &engine.Result{PhysicalID: id}, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if req.Properties["Hold"] == "true" { // deaf to cancellation, as a provider in a call
+		<-p.gate
 	}
 	if req.Properties["Block"] == "true" {
 		select {
@@ -73,7 +92,14 @@ func (p *thing) Update(_ context.Context, req *engine.Request) (*engine.Result, 
 	return &engine.Result{PhysicalID: req.PhysicalID, Attributes: req.PreviousAttributes}, nil
 }
 
-func (p *thing) Delete(_ context.Context, req *engine.Request) error {
+func (p *thing) Delete(ctx context.Context, req *engine.Request) error {
+	if req.PreviousProperties["BlockDelete"] == "true" {
+		select {
+		case <-p.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.live, req.PhysicalID)
@@ -98,8 +124,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{things: &thing{live: map[string]bool{}, gate: make(chan struct{})}, urls: map[string]string{}}
+	return newEnvOn(t, nil, nil)
+}
+
+// newEnvOn is newEnv keeping its state in bucket, over things (nil: new
+// ones), as a restarted emulator finds the other services' resources.
+func newEnvOn(t *testing.T, bucket *state.Bucket, things *thing) *env {
+	t.Helper()
+	if things == nil {
+		things = &thing{live: map[string]bool{}, gate: make(chan struct{})}
+	}
+	e := &env{things: things, urls: map[string]string{}}
 	e.api = cfnapi.New(cfnapi.Options{
+		State:     bucket,
 		Providers: engine.Registry{"Test::Thing": e.things, "AWS::IAM::Role": e.things},
 		SSMParameter: func(region, name string) (string, error) {
 			if name == "/cdk-bootstrap/hnb659fds/version" {

@@ -35,31 +35,34 @@ func (k sink) Event(e engine.Event) {
 		}
 	}
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
-	k.s.record(ev)
+	defer k.st.unlock()
+	k.st.record(k.s, ev)
 }
 
 func (k sink) Status(status, reason string) {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	k.s.status, k.s.reason = status, reason
+	k.st.saveStack(k.s)
 }
 
 func (k sink) PutResource(r *engine.Resource) {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	k.s.resources[r.LogicalID] = r
+	k.st.saveResource(k.s, r.LogicalID)
 }
 
 func (k sink) RemoveResource(logicalID string) {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	delete(k.s.resources, logicalID)
+	k.st.saveResource(k.s, logicalID)
 }
 
 func (k sink) ImportValue(name string) (string, error) {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	if e, ok := k.st.exports[name]; ok {
 		return e.value, nil
 	}
@@ -83,7 +86,7 @@ func (st *store) importers(name string, s *stack) []string {
 
 func (k sink) ClaimExports(exports map[string]string) error {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	for name := range exports {
 		if e, ok := k.st.exports[name]; ok && e.stackID != k.s.id {
 			return &engine.Failure{Message: fmt.Sprintf("Export with name %s is already exported by stack %s", name, e.stackName)}
@@ -106,6 +109,7 @@ func (k sink) ClaimExports(exports map[string]string) error {
 	k.st.dropExports(k.s)
 	for name, v := range exports {
 		k.st.exports[name] = export{stackID: k.s.id, stackName: k.s.name, value: v}
+		k.st.saveExport(name)
 	}
 	return nil
 }
@@ -115,13 +119,14 @@ func (st *store) dropExports(s *stack) {
 	for name, e := range st.exports {
 		if e.stackID == s.id {
 			delete(st.exports, name)
+			st.saveExport(name)
 		}
 	}
 }
 
 func (k sink) ExportsInUse() error {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	names := make([]string, 0)
 	for name, e := range k.st.exports {
 		if e.stackID == k.s.id {
@@ -139,25 +144,31 @@ func (k sink) ExportsInUse() error {
 
 func (k sink) Finish(d *engine.Deployed, status, reason string) {
 	k.st.mu.Lock()
-	defer k.st.mu.Unlock()
+	defer k.st.unlock()
 	s := k.s
 	s.status, s.reason, s.handle = status, reason, nil
+	k.st.saveStack(s)
 	if cs := s.executing; cs != nil {
 		cs.execStatus = "EXECUTE_COMPLETE"
 		if !successful(status) {
 			cs.execStatus = "EXECUTE_FAILED"
 		}
+		k.st.saveChangeSet(cs)
 		s.executing = nil
 	}
 	if d == nil { // deleted
 		s.next = nil
 		s.deleted = k.a.now()
+		for id := range s.resources {
+			k.st.saveResource(s, id)
+		}
 		s.resources = map[string]*engine.Resource{}
 		delete(k.st.byName, s.name)
 		k.st.dropExports(s)
 		for id, cs := range k.st.changeSets {
 			if cs.stack == s {
 				delete(k.st.changeSets, id)
+				k.st.saveChangeSet(cs)
 			}
 		}
 		return

@@ -48,7 +48,7 @@ func (a *API) CreateStack(ctx context.Context, in *cloudformation.CreateStackInp
 	s.next = &settings{cfg: p.cfg, values: p.values, capabilities: capabilityNames(in.Capabilities), tags: in.Tags, description: t.Description}
 	s.adopt(s.next)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	if err := st.checkNewLocked(name); err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (a *API) CreateStack(ctx context.Context, in *cloudformation.CreateStackInp
 // checkNew refuses a name a live stack has.
 func (st *store) checkNew(name string) error {
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	return st.checkNewLocked(name)
 }
 
@@ -95,7 +95,7 @@ func (a *API) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInp
 			tags = s.tags
 		}
 	}
-	st.mu.Unlock()
+	st.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (a *API) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInp
 		return nil, errValidation("No updates are to be performed.")
 	}
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	if err := checkUpdatable(s); err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func checkUpdatable(s *stack) error {
 func (a *API) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput) (*cloudformation.DeleteStackOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s := st.find(deref(in.StackName))
 	if s == nil || !s.live() || s.status == "DELETE_IN_PROGRESS" {
 		return &cloudformation.DeleteStackOutput{}, nil
@@ -168,6 +168,7 @@ func (a *API) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInp
 	}
 	if s.busy() { // after the running operation, as CloudFormation queues it
 		s.deleteAfter, s.deleteRetain = true, retain
+		st.saveStack(s)
 		s.handle.Cancel()
 		return &cloudformation.DeleteStackOutput{}, nil
 	}
@@ -180,12 +181,13 @@ func (a *API) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInp
 func (a *API) UpdateTerminationProtection(ctx context.Context, in *cloudformation.UpdateTerminationProtectionInput) (*cloudformation.UpdateTerminationProtectionOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s, err := st.findLive(deref(in.StackName))
 	if err != nil {
 		return nil, err
 	}
 	s.protection = deref(in.EnableTerminationProtection)
+	st.saveStack(s)
 	return &cloudformation.UpdateTerminationProtectionOutput{StackId: ptr(s.id)}, nil
 }
 
@@ -193,7 +195,7 @@ func (a *API) UpdateTerminationProtection(ctx context.Context, in *cloudformatio
 func (a *API) CancelUpdateStack(ctx context.Context, in *cloudformation.CancelUpdateStackInput) (*cloudformation.CancelUpdateStackOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s, err := st.findLive(deref(in.StackName))
 	if err != nil {
 		return nil, err
@@ -211,7 +213,7 @@ func (a *API) CancelUpdateStack(ctx context.Context, in *cloudformation.CancelUp
 func (a *API) ContinueUpdateRollback(ctx context.Context, in *cloudformation.ContinueUpdateRollbackInput) (*cloudformation.ContinueUpdateRollbackOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s, err := st.findLive(deref(in.StackName))
 	if err != nil {
 		return nil, err
@@ -222,8 +224,9 @@ func (a *API) ContinueUpdateRollback(ctx context.Context, in *cloudformation.Con
 	k := sink{a: a, st: st, s: s}
 	for _, status := range []string{"UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE"} {
 		s.status, s.reason = status, ""
-		s.record(k.stackEvent(status))
+		st.record(s, k.stackEvent(status))
 	}
+	st.saveStack(s)
 	return &cloudformation.ContinueUpdateRollbackOutput{}, nil
 }
 
@@ -246,12 +249,13 @@ func (a *API) SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPol
 		body = ptr(string(b))
 	}
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s, err := st.findLive(deref(in.StackName))
 	if err != nil {
 		return nil, err
 	}
 	s.policy = body
+	st.saveStack(s)
 	return &cloudformation.SetStackPolicyOutput{}, nil
 }
 
@@ -259,7 +263,7 @@ func (a *API) SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPol
 func (a *API) GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput) (*cloudformation.GetStackPolicyOutput, error) {
 	st := a.store(ctx)
 	st.mu.Lock()
-	defer st.mu.Unlock()
+	defer st.unlock()
 	s, err := st.findLive(deref(in.StackName))
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/localaws/ecsemu/internal/cloudformation/engine"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // store holds the stacks, change sets and exports of one region (and
@@ -20,11 +21,18 @@ type store struct {
 	byName     map[string]*stack // live stacks only
 	changeSets map[string]*changeSet
 	exports    map[string]export // export name → owner and value
+
+	// bucket keeps the store's records (nil: nothing is kept); journal
+	// and dirty collect the records changed under mu (see persist.go).
+	bucket  *state.Bucket
+	journal *state.Journal
+	dirty   map[string]func() (any, bool)
 }
 
-func newStore(region, account string) *store {
+func newStore(region, account string, bucket *state.Bucket) *store {
 	return &store{region: region, account: account, byID: map[string]*stack{}, byName: map[string]*stack{},
-		changeSets: map[string]*changeSet{}, exports: map[string]export{}}
+		changeSets: map[string]*changeSet{}, exports: map[string]export{},
+		bucket: bucket, journal: bucket.Journal(), dirty: map[string]func() (any, bool){}}
 }
 
 // export is one exported output.
@@ -35,6 +43,7 @@ type export struct {
 // stack is one stack's record.
 type stack struct {
 	id, name       string
+	order          int // position in the store's stacks
 	status, reason string
 	description    string
 	created        time.Time
@@ -60,6 +69,8 @@ type stack struct {
 	executing     *changeSet     // the change set being executed
 	deleteAfter   bool           // DeleteStack came while an operation ran
 	deleteRetain  map[string]bool
+	onFailure     string          // OnFailure of the last create
+	retain        map[string]bool // RetainResources of the last delete
 	lastOperation string
 }
 
@@ -124,6 +135,8 @@ func (st *store) findLive(nameOrID string) (*stack, error) {
 
 // add registers a new stack.
 func (st *store) add(s *stack) {
+	s.order = len(st.stacks)
+	st.saveStack(s)
 	st.stacks = append(st.stacks, s)
 	st.byID[s.id] = s
 	st.byName[s.name] = s

@@ -83,6 +83,15 @@ func withRollback(why string) string {
 	return why + " Rollback requested by user."
 }
 
+// endCreate ends a create cut short (KindEndCreate): what it made is in
+// Current; the template is Current's.
+func (r *run) endCreate() {
+	cur := r.op.Current
+	r.res = copyResources(cur.Resources)
+	r.cfg, r.conds = &cur.Config, cur.Conditions
+	r.createFailed(&cur.Config, cur.Conditions, r.op.Reason)
+}
+
 // createFailed ends a failed create as OnFailure says: leave everything
 // (DO_NOTHING), or delete what was made (ROLLBACK), then the stack too
 // (DELETE).
@@ -140,7 +149,14 @@ func (r *run) provision(ctx context.Context, cfg *Config, conds map[string]bool,
 	}
 	r.event(rec, prefix+"_IN_PROGRESS", first)
 	r.event(rec, prefix+"_IN_PROGRESS", reasonInitiated)
-	res, err := p.Create(ctx, r.request(logicalID, tr.Type, "", props, cfg.Tags))
+	req := r.request(logicalID, tr.Type, "", props, cfg.Tags)
+	if old == nil { // a replacement's record keeps the old ID until the new one is ready
+		req.Created = func(id string) {
+			rec.PhysicalID = id
+			r.put(rec)
+		}
+	}
+	res, err := p.Create(ctx, req)
 	if err != nil {
 		if res != nil && res.PhysicalID != "" && old == nil {
 			rec.PhysicalID = res.PhysicalID // made, then failed: rollback deletes it

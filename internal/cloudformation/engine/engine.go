@@ -61,6 +61,10 @@ const (
 	KindCreate Kind = iota
 	KindUpdate
 	KindDelete
+	// KindEndCreate ends a create that stopped before it finished (the
+	// emulator restarted during it) as a failed create ends: as OnFailure
+	// says, over the resources in Current, for Reason.
+	KindEndCreate
 )
 
 // The values of Operation.OnFailure, as CreateStack takes them.
@@ -79,6 +83,7 @@ type Operation struct {
 	OnFailure string    // KindCreate: OnFailure* (default ROLLBACK); KindUpdate: DO_NOTHING disables rollback
 	Timeout   time.Duration
 	Retain    map[string]bool // KindDelete: RetainResources
+	Reason    string          // KindEndCreate: why the create failed
 	Sink      Sink
 }
 
@@ -130,6 +135,8 @@ func (e *Engine) run(base, fwd context.Context, op Operation) {
 		r.update(fwd)
 	case KindDelete:
 		r.deleteStack(base)
+	case KindEndCreate:
+		r.endCreate()
 	}
 }
 

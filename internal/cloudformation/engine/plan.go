@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"reflect"
 	"sort"
 	"strings"
 )
@@ -81,7 +80,7 @@ func (r *run) planOne(next *Config, conds map[string]bool, id string, planned ma
 		planned[id], c.Replacement = "replace", "Conditional"
 		return c
 	}
-	if reflect.DeepEqual(cur.Properties, props) {
+	if SameValue(cur.Properties, props) {
 		return nil
 	}
 	p, _ := r.e.providerFor(tr.Type)
@@ -114,7 +113,7 @@ func details(p Provider, old, props map[string]any) []ChangeDetail {
 	}
 	var out []ChangeDetail
 	for k := range keys {
-		if reflect.DeepEqual(old[k], props[k]) {
+		if SameValue(old[k], props[k]) {
 			continue
 		}
 		d := ChangeDetail{Name: k, RequiresRecreation: "Never", Evaluation: "Static", ChangeSource: "DirectModification"}

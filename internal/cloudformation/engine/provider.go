@@ -34,6 +34,12 @@ type Request struct {
 	// Tags are the stack's tags plus aws:cloudformation:stack-name,
 	// stack-id and logical-id.
 	Tags map[string]string
+	// Created, set on the Create of a new resource, records the physical
+	// ID of a resource that exists but is not ready yet: a Create that
+	// then waits (an ECS service until stable) calls it first, from its
+	// own goroutine, so that a rollback, or the emulator restarting in
+	// the meantime, knows what to delete.
+	Created func(physicalID string)
 }
 
 // Result is what a Create or Update made.

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"maps"
+	"reflect"
 	"time"
 
 	"github.com/localaws/ecsemu/internal/clone"
@@ -111,3 +114,16 @@ type Sink interface {
 
 // copyParams copies parameter values.
 func copyParams(p map[string]any) map[string]any { return maps.Clone(p) }
+
+// SameValue reports whether two property values are equal. The resources
+// of a stack restored from the state directory went through JSON (numbers
+// come back float64, lists []any), so values with the same JSON are equal
+// too: a restart must not turn into changes or replacements.
+func SameValue(a, b any) bool {
+	if reflect.DeepEqual(a, b) {
+		return true
+	}
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"reflect"
 	"sync"
 )
 
@@ -118,7 +117,7 @@ func (r *run) updateOne(ctx context.Context, next *Config, conds map[string]bool
 	if err != nil {
 		return nil, r.failUpdate(ctx, cur, err)
 	}
-	if reflect.DeepEqual(cur.Properties, props) {
+	if SameValue(cur.Properties, props) {
 		if cur.DeletionPolicy != tr.DeletionPolicy || cur.UpdateReplacePolicy != tr.UpdateReplacePolicy {
 			cur.DeletionPolicy, cur.UpdateReplacePolicy = tr.DeletionPolicy, tr.UpdateReplacePolicy
 			r.put(cur)

@@ -3,7 +3,6 @@ package providers
 import (
 	"context"
 	"errors"
-	"reflect"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -26,7 +25,7 @@ func callCtx(ctx context.Context, req *engine.Request) context.Context {
 // "Replacement".
 func anyChanged(oldProps, newProps map[string]any, keys ...string) bool {
 	for _, k := range keys {
-		if !reflect.DeepEqual(oldProps[k], newProps[k]) {
+		if !engine.SameValue(oldProps[k], newProps[k]) {
 			return true
 		}
 	}
@@ -41,7 +40,7 @@ func changedExcept(oldProps, newProps map[string]any, keys ...string) bool {
 		skip[k] = true
 	}
 	for k, v := range newProps {
-		if !skip[k] && !reflect.DeepEqual(oldProps[k], v) {
+		if !skip[k] && !engine.SameValue(oldProps[k], v) {
 			return true
 		}
 	}

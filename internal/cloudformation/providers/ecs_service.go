@@ -61,6 +61,9 @@ func (p *ECSService) Create(ctx context.Context, req *engine.Request) (*engine.R
 		return nil, err
 	}
 	arn := deref(out.Service.ServiceArn)
+	if req.Created != nil {
+		req.Created(arn)
+	}
 	if err := p.waitStable(ctx, req, arn, deref(out.Service.CurrentServiceDeployment)); err != nil {
 		return nil, err
 	}

@@ -121,3 +121,16 @@ type requestRef struct {
 	typ string
 	req *engine.Request
 }
+
+// Properties restored from the state directory (numbers float64, lists
+// []any) ask for no replacement where the template says the same.
+func TestChangedThroughJSON(t *testing.T) {
+	old := map[string]any{"Port": float64(80), "Subnets": []any{"a", "b"}}
+	next := map[string]any{"Port": 80, "Subnets": []string{"a", "b"}}
+	if anyChanged(old, next, "Port", "Subnets") || changedExcept(old, next) {
+		t.Error("a JSON round trip counts as a change")
+	}
+	if !anyChanged(old, map[string]any{"Port": 81, "Subnets": []string{"a", "b"}}, "Port") {
+		t.Error("a new port is no change")
+	}
+}
