@@ -79,7 +79,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	}
 	a := &App{cfg: cfg, log: log, Runtime: rt, State: db, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
 	a.ACM = acm.New(acm.Options{})
-	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log})
+	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log, State: a.State.Bucket(ec2.Spec.Name)})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses, cfg.ALBTaskAddresses)
 	a.ELB = a.lbs.elb
 	a.ECS = ecsapi.New(ecsapi.Options{

@@ -13,7 +13,7 @@ import (
 func (s *Store) DescribeAccountAttributes(_ context.Context, in *ec2.DescribeAccountAttributesInput) (*ec2.DescribeAccountAttributesOutput, error) {
 	s.lock()
 	vpc := s.defaultVpcID()
-	s.mu.Unlock()
+	s.unlock()
 	if vpc == "" {
 		vpc = "none"
 	}

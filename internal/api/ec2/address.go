@@ -38,6 +38,8 @@ func (s *Store) addressByIP(ip string) (*types.Address, error) {
 // associate maps an Elastic IP to an interface.
 func (s *Store) associate(a *types.Address, e *types.NetworkInterface) string {
 	assoc := s.newID("eipassoc")
+	s.touch(*a.AllocationId)
+	s.touch(*e.NetworkInterfaceId)
 	a.AssociationId, a.NetworkInterfaceId = ptr(assoc), ptr(*e.NetworkInterfaceId)
 	a.NetworkInterfaceOwnerId, a.PrivateIpAddress = ptr(s.account), ptr(*e.PrivateIpAddress)
 	a.InstanceId = clone.Of(attachmentInstance(e))
@@ -56,7 +58,9 @@ func clearAssociation(a *types.Address) {
 }
 
 func (s *Store) disassociate(a *types.Address) {
+	s.touch(*a.AllocationId)
 	if e, ok := s.enis[deref(a.NetworkInterfaceId)]; ok {
+		s.touch(*e.NetworkInterfaceId)
 		e.Association = nil
 		e.PrivateIpAddresses[0].Association = nil
 	}
@@ -207,7 +211,7 @@ var addressFilters = filterSet[*types.Address]{
 // DescribeAddresses lists Elastic IPs by allocation ID, address and filters.
 func (s *Store) DescribeAddresses(_ context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.eips, "eipalloc", in.AllocationIds)
 	if err != nil {
 		return nil, err

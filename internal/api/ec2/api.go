@@ -46,6 +46,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/awsproto"
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // APIVersion is the ec2Query Version of EC2 requests.
@@ -75,6 +76,9 @@ type Options struct {
 	// resource. It must not block.
 	OnChange func()
 	Logger   *slog.Logger
+	// State keeps every region's resources across restarts (persist.go);
+	// nil keeps nothing.
+	State *state.Bucket
 }
 
 // API serves EC2 operations. It is safe for concurrent use.

@@ -121,6 +121,7 @@ var publicPool = netip.MustParseAddr("54.160.0.10")
 // nextPublicIP hands out the region's next public address.
 func (s *Store) nextPublicIP() string {
 	s.nextPublic++
+	s.touchMeta()
 	return fromU32(u32(publicPool.As4()) + s.nextPublic).String()
 }
 

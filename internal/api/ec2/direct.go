@@ -92,7 +92,7 @@ func (a *API) SecurityGroupVPCs(region string, ids []string) (map[string]string,
 func (a *API) DefaultSecurityGroup(region, vpcID string) string {
 	s := a.Store(region)
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if v, ok := s.vpcs[vpcID]; ok {
 		return v.defaultGroup
 	}

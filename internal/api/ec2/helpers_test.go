@@ -23,6 +23,7 @@ import (
 
 	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
 
@@ -62,15 +63,49 @@ type env struct {
 	c     *ec2.Client
 	nv    *ec2.Client // without the SDK's client-side required-member checks
 	clock *clock
+	db    *state.DB
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvAt(t, t.TempDir(), false)
+}
+
+// newEnvAt serves EC2 on the state directory dir, restored from it first
+// when restore is set. Every test runs against a state directory: after
+// each request the store must hold exactly what the API holds
+// (CheckStored), and at the end Restore must give it back (CheckState).
+func newEnvAt(t testing.TB, dir string, restore bool) *env {
+	t.Helper()
 	e := &env{clock: &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}}
-	e.api = ec2api.New(ec2api.Options{Account: account, Now: e.clock.Now})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := state.Open(dir, state.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db = db
+	e.api = ec2api.New(ec2api.Options{Account: account, Now: e.clock.Now, State: db.Bucket("ec2")})
+	if restore {
+		if err := e.api.Restore(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { e.closeState(t) })
 	h := server.New(server.Options{Services: []server.Service{{Spec: ec2api.Spec, Query: e.api}}, Region: region, AccountID: account, Version: "test", Logger: quiet}).Handler()
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The check runs before the answer leaves, so that the test cannot
+		// have gone on (or closed the state directory) meanwhile.
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if _, err := ec2api.CheckStored(e.api); err != nil {
+			t.Errorf("after %s: %v", r.URL, err)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
 	t.Cleanup(srv.Close)
 	cfg := aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), RetryMaxAttempts: 1,
 		HTTPClient: &http.Client{Transport: bufferedTransport{http.DefaultTransport}}}
@@ -80,6 +115,22 @@ func newEnv(t testing.TB) *env {
 	})
 	e.nv = ec2.New(e.c.Options(), func(o *ec2.Options) { o.APIOptions = append(o.APIOptions, withoutValidation) })
 	return e
+}
+
+// closeState checks the state directory against the API and closes it
+// (a restart: the API must not be used afterwards).
+func (e *env) closeState(t testing.TB) {
+	t.Helper()
+	if e.db == nil {
+		return
+	}
+	if err := ec2api.CheckState(e.api); err != nil {
+		t.Error(err)
+	}
+	if err := e.db.Close(); err != nil {
+		t.Error(err)
+	}
+	e.db = nil
 }
 
 func withoutValidation(stack *middleware.Stack) error {

@@ -37,6 +37,7 @@ func (r *instanceRecord) state() types.InstanceStateName { return r.inst.State.N
 
 func (s *Store) setState(r *instanceRecord, n types.InstanceStateName, now time.Time) {
 	r.inst.State, r.changed = instanceState(n), now
+	s.touch(*r.inst.InstanceId)
 }
 
 // advanceInstance ends a transition whose time has come: pending →
@@ -400,7 +401,7 @@ func (s *Store) instanceFilterSet() filterSet[*instanceRecord] {
 // reservation.
 func (s *Store) DescribeInstances(_ context.Context, in *ec2.DescribeInstancesInput) (*ec2.DescribeInstancesOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.instances, "i", in.InstanceIds)
 	if err != nil {
 		return nil, err
@@ -453,7 +454,7 @@ var statusFilters = filterSet[types.InstanceStatus]{
 // IncludeAllInstances).
 func (s *Store) DescribeInstanceStatus(_ context.Context, in *ec2.DescribeInstanceStatusInput) (*ec2.DescribeInstanceStatusOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.instances, "i", in.InstanceIds)
 	if err != nil {
 		return nil, err

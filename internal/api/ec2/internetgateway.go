@@ -100,6 +100,7 @@ func (s *Store) AttachInternetGateway(_ context.Context, in *ec2.AttachInternetG
 			return errorf("Resource.AlreadyAssociated", "Network %s already has an internet gateway attached", *in.VpcId)
 		}
 		g.Attachments = []types.InternetGatewayAttachment{{VpcId: ptr(*in.VpcId), State: types.AttachmentStatus("available")}}
+		s.touch(*in.InternetGatewayId)
 		return nil
 	})
 }
@@ -128,6 +129,7 @@ func (s *Store) DetachInternetGateway(_ context.Context, in *ec2.DetachInternetG
 			return errorf("DependencyViolation", "Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", *in.VpcId)
 		}
 		g.Attachments = []types.InternetGatewayAttachment{}
+		s.touch(*in.InternetGatewayId)
 		return nil
 	})
 }
@@ -164,7 +166,7 @@ var igwFilters = filterSet[*types.InternetGateway]{
 // DescribeInternetGateways lists gateways by ID and filters.
 func (s *Store) DescribeInternetGateways(_ context.Context, in *ec2.DescribeInternetGatewaysInput) (*ec2.DescribeInternetGatewaysOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.igws, "igw", in.InternetGatewayIds)
 	if err != nil {
 		return nil, err

@@ -139,7 +139,7 @@ var keyFilters = filterSet[*types.KeyPairInfo]{
 // DescribeKeyPairs lists key pairs by name, ID and filters.
 func (s *Store) DescribeKeyPairs(_ context.Context, in *ec2.DescribeKeyPairsInput) (*ec2.DescribeKeyPairsOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	byID := map[string]*types.KeyPairInfo{}
 	for _, k := range s.keys {
 		byID[*k.KeyPairId] = k

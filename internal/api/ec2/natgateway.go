@@ -26,8 +26,10 @@ func (s *Store) advanceNat(n *natRecord, now time.Time) {
 	}
 	switch n.nat.State {
 	case types.NatGatewayStatePending:
+		s.touch(*n.nat.NatGatewayId)
 		n.nat.State, n.changed = types.NatGatewayStateAvailable, now
 	case types.NatGatewayStateDeleting:
+		s.touch(*n.nat.NatGatewayId)
 		n.nat.State, n.changed = types.NatGatewayStateDeleted, now
 		for i := range n.nat.NatGatewayAddresses {
 			n.nat.NatGatewayAddresses[i].Status = types.NatGatewayAddressStatusSucceeded
@@ -123,6 +125,7 @@ func (s *Store) DeleteNatGateway(_ context.Context, in *ec2.DeleteNatGatewayInpu
 			return nil
 		}
 		n.nat.State, n.changed, n.nat.DeleteTime = types.NatGatewayStateDeleting, s.now(), ptr(s.now())
+		s.touch(*in.NatGatewayId)
 		s.advanceNat(n, s.now())
 		return nil
 	})
@@ -139,7 +142,7 @@ var natFilters = filterSet[*natRecord]{
 // member is called Filter here).
 func (s *Store) DescribeNatGateways(_ context.Context, in *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.nats, "nat", in.NatGatewayIds)
 	if err != nil {
 		return nil, err

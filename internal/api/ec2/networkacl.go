@@ -10,7 +10,7 @@ package ec2
 func (a *API) DefaultNetworkACL(region, vpcID string) string {
 	s := a.Store(region)
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if v, ok := s.vpcs[vpcID]; ok {
 		return v.networkACL
 	}
@@ -23,7 +23,7 @@ func (a *API) DefaultNetworkACL(region, vpcID string) string {
 func (a *API) NetworkACLAssociation(region, subnetID string) string {
 	s := a.Store(region)
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if _, ok := s.subnets[subnetID]; !ok {
 		return ""
 	}

@@ -44,6 +44,7 @@ func (s *Store) addInterface(spec interfaceSpec) (*types.NetworkInterface, error
 		}
 	}
 	id := s.api.opts.IDs.New("eni")
+	s.touch(spec.subnet)
 	var addr netip.Addr
 	if spec.address != "" {
 		a, err := netip.ParseAddr(spec.address)
@@ -113,9 +114,11 @@ func (s *Store) removeInterface(id string) {
 	}
 	if sn, ok := s.subnets[*e.SubnetId]; ok {
 		sn.releaseOwned(id)
+		s.touch(*e.SubnetId)
 	}
 	for _, a := range s.eips {
 		if deref(a.NetworkInterfaceId) == id {
+			s.touch(*a.AllocationId)
 			s.forget(deref(a.AssociationId))
 			clearAssociation(a)
 		}
@@ -232,7 +235,7 @@ var eniFilters = filterSet[*types.NetworkInterface]{
 // DescribeNetworkInterfaces lists interfaces by ID and filters.
 func (s *Store) DescribeNetworkInterfaces(_ context.Context, in *ec2.DescribeNetworkInterfacesInput) (*ec2.DescribeNetworkInterfacesOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.enis, "eni", in.NetworkInterfaceIds)
 	if err != nil {
 		return nil, err

@@ -7,4 +7,7 @@ func (a *API) Reset() {
 	a.mu.Lock()
 	a.regions = map[string]*Store{}
 	a.mu.Unlock()
+	if err := a.opts.State.Clear(); err != nil {
+		a.opts.Logger.Error("ec2: state not cleared", "err", err)
+	}
 }

@@ -252,6 +252,7 @@ func (s *Store) CreateRoute(_ context.Context, in *ec2.CreateRouteInput) (*ec2.C
 		if err := s.resolveTarget(t, &r); err != nil {
 			return err
 		}
+		s.touch(*t.RouteTableId)
 		t.Routes = append(t.Routes, r)
 		return nil
 	})
@@ -288,6 +289,7 @@ func (s *Store) ReplaceRoute(_ context.Context, in *ec2.ReplaceRouteInput) (*ec2
 			return err
 		}
 		r.Origin = types.RouteOriginCreateRoute
+		s.touch(*t.RouteTableId)
 		t.Routes[i] = r
 		return nil
 	})
@@ -320,6 +322,7 @@ func (s *Store) DeleteRoute(_ context.Context, in *ec2.DeleteRouteInput) (*ec2.D
 		if deref(t.Routes[i].GatewayId) == "local" {
 			return errInvalidParameterValue("cannot remove local route %s in route table %s", spec.destination(), *in.RouteTableId)
 		}
+		s.touch(*t.RouteTableId)
 		t.Routes = slices.Delete(t.Routes, i, i+1)
 		return nil
 	})
@@ -355,6 +358,7 @@ func (s *Store) subnetTable(subnet string) *types.RouteTable {
 
 func (s *Store) dropSubnetAssociation(subnet string) {
 	if t := s.subnetTable(subnet); t != nil {
+		s.touch(*t.RouteTableId)
 		t.Associations = slices.DeleteFunc(t.Associations, func(a types.RouteTableAssociation) bool { return deref(a.SubnetId) == subnet })
 	}
 }
@@ -398,6 +402,7 @@ func (s *Store) AssociateRouteTable(_ context.Context, in *ec2.AssociateRouteTab
 			a.GatewayId = ptr(*in.GatewayId)
 		}
 		a.RouteTableAssociationId = ptr(s.newID("rtbassoc"))
+		s.touch(*t.RouteTableId)
 		t.Associations = append(t.Associations, a)
 		out = ec2.AssociateRouteTableOutput{AssociationId: ptr(*a.RouteTableAssociationId), AssociationState: associated()}
 		return nil
@@ -422,6 +427,7 @@ func (s *Store) DisassociateRouteTable(_ context.Context, in *ec2.DisassociateRo
 			return errInvalidParameterValue("cannot disassociate the main route table association %s", *in.AssociationId)
 		}
 		s.forget(*in.AssociationId)
+		s.touch(*t.RouteTableId)
 		t.Associations = slices.Delete(t.Associations, i, i+1)
 		return nil
 	})
@@ -454,8 +460,11 @@ func (s *Store) ReplaceRouteTableAssociation(_ context.Context, in *ec2.ReplaceR
 		s.forget(*in.AssociationId)
 		a.RouteTableAssociationId, a.RouteTableId = ptr(s.newID("rtbassoc")), ptr(*to.RouteTableId)
 		to.Associations = append(to.Associations, a)
+		s.touch(*from.RouteTableId)
+		s.touch(*to.RouteTableId)
 		if deref(a.Main) {
 			s.vpcs[*to.VpcId].mainTable = *to.RouteTableId
+			s.touch(*to.VpcId)
 		}
 		out = ec2.ReplaceRouteTableAssociationOutput{NewAssociationId: ptr(*a.RouteTableAssociationId), AssociationState: associated()}
 		return nil
@@ -513,7 +522,7 @@ var tableFilters = filterSet[*types.RouteTable]{
 // DescribeRouteTables lists tables by ID and filters.
 func (s *Store) DescribeRouteTables(_ context.Context, in *ec2.DescribeRouteTablesInput) (*ec2.DescribeRouteTablesOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.rtbs, "rtb", in.RouteTableIds)
 	if err != nil {
 		return nil, err

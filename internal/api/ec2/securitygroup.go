@@ -263,7 +263,7 @@ var groupFilters = func() filterSet[*groupRecord] {
 // filters.
 func (s *Store) DescribeSecurityGroups(_ context.Context, in *ec2.DescribeSecurityGroupsInput) (*ec2.DescribeSecurityGroupsOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.groups, "sg", in.GroupIds)
 	if err != nil {
 		return nil, err

@@ -195,6 +195,7 @@ func legacyPermission(cidr, proto *string, from, to *int32, srcGroup *string) []
 // authorize adds rules to a group; a rule it already has, or one asked
 // twice, is InvalidPermission.Duplicate and nothing is added.
 func (s *Store) authorize(g *groupRecord, egress bool, perms []types.IpPermission, specs []types.TagSpecification) ([]types.SecurityGroupRule, error) {
+	s.touch(*g.group.GroupId)
 	tags, err := specTags(specs, types.ResourceTypeSecurityGroupRule)
 	if err != nil {
 		return nil, err
@@ -228,6 +229,7 @@ func (s *Store) authorize(g *groupRecord, egress bool, perms []types.IpPermissio
 // revoke removes rules matching the permissions or with the IDs given;
 // every one must exist.
 func (s *Store) revoke(g *groupRecord, egress bool, perms []types.IpPermission, ids []string) ([]types.SecurityGroupRule, error) {
+	s.touch(*g.group.GroupId)
 	drop := map[*types.SecurityGroupRule]bool{}
 	for _, id := range ids {
 		i := slices.IndexFunc(g.rules, func(r *types.SecurityGroupRule) bool { return *r.SecurityGroupRuleId == id && *r.IsEgress == egress })
@@ -415,7 +417,7 @@ var ruleFilters = filterSet[*types.SecurityGroupRule]{
 // DescribeSecurityGroupRules lists single rules by ID and filters.
 func (s *Store) DescribeSecurityGroupRules(_ context.Context, in *ec2.DescribeSecurityGroupRulesInput) (*ec2.DescribeSecurityGroupRulesOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	all := map[string]*types.SecurityGroupRule{}
 	for _, g := range s.groups {
 		for _, r := range g.rules {
@@ -451,6 +453,7 @@ func (s *Store) ModifySecurityGroupRules(_ context.Context, in *ec2.ModifySecuri
 		if err != nil {
 			return err
 		}
+		s.touch(*g.group.GroupId)
 		for _, u := range in.SecurityGroupRules {
 			i := slices.IndexFunc(g.rules, func(r *types.SecurityGroupRule) bool { return *r.SecurityGroupRuleId == deref(u.SecurityGroupRuleId) })
 			if i < 0 {
@@ -515,6 +518,7 @@ func (s *Store) UpdateSecurityGroupRuleDescriptionsEgress(_ context.Context, in 
 }
 
 func (s *Store) describeRules(g *groupRecord, egress bool, perms []types.IpPermission, byID []types.SecurityGroupRuleDescription) error {
+	s.touch(*g.group.GroupId)
 	for _, d := range byID {
 		i := slices.IndexFunc(g.rules, func(r *types.SecurityGroupRule) bool { return *r.SecurityGroupRuleId == deref(d.SecurityGroupRuleId) })
 		if i < 0 {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // Store is the EC2 state of one region. Its exported methods are the
@@ -34,6 +36,7 @@ type Store struct {
 	tags       map[string][]types.Tag        // by resource ID, sorted by key
 	dhcp       string                        // the region's default DHCP options
 	nextPublic uint32                        // offset into publicPool
+	journal    *state.Journal                // records changed under mu (persist.go)
 }
 
 // vpcRecord is a VPC and what EC2 keeps beside it.
@@ -55,7 +58,15 @@ type subnetRecord struct {
 	used   map[netip.Addr]string // address → network interface ID
 }
 
+// newStore is a region as a new account has it: its default VPC.
 func newStore(a *API, region string) *Store {
+	s := newEmptyStore(a, region)
+	s.seedDefaultVPC()
+	return s
+}
+
+// newEmptyStore is a region with nothing in it, for Restore to fill.
+func newEmptyStore(a *API, region string) *Store {
 	s := &Store{
 		api: a, region: region, account: a.opts.Account,
 		seq:  map[string]int{},
@@ -63,9 +74,9 @@ func newStore(a *API, region string) *Store {
 		igws: map[string]*types.InternetGateway{}, rtbs: map[string]*types.RouteTable{}, nats: map[string]*natRecord{},
 		eips: map[string]*types.Address{}, endpoints: map[string]*types.VpcEndpoint{}, enis: map[string]*types.NetworkInterface{},
 		instances: map[string]*instanceRecord{}, keys: map[string]*types.KeyPairInfo{}, tags: map[string][]types.Tag{},
+		journal: a.opts.State.Journal(),
 	}
 	s.dhcp = stableID("dopt", s.account, region)
-	s.seedDefaultVPC()
 	return s
 }
 
@@ -73,7 +84,7 @@ func newStore(a *API, region string) *Store {
 func (s *Store) write(fn func() error) error {
 	s.lock()
 	err := fn()
-	s.mu.Unlock()
+	s.unlock()
 	if err == nil {
 		s.api.notify()
 	}
@@ -83,7 +94,7 @@ func (s *Store) write(fn func() error) error {
 // read runs fn under the lock.
 func (s *Store) read(fn func() error) error {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	return fn()
 }
 
@@ -100,12 +111,15 @@ func (s *Store) newID(prefix string) string {
 func (s *Store) created(id string) {
 	s.next++
 	s.seq[id] = s.next
+	s.touch(id)
+	s.touchMeta()
 }
 
 // forget drops an ID's bookkeeping: its order and its tags.
 func (s *Store) forget(id string) {
 	delete(s.seq, id)
 	delete(s.tags, id)
+	s.touch(id)
 }
 
 // lookup finds one resource by ID: Malformed for an ID that cannot be of

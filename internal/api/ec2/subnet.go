@@ -165,7 +165,7 @@ var subnetFilters = filterSet[*subnetRecord]{
 // DescribeSubnets lists subnets by ID and filters.
 func (s *Store) DescribeSubnets(_ context.Context, in *ec2.DescribeSubnetsInput) (*ec2.DescribeSubnetsOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.subnets, "subnet", in.SubnetIds)
 	if err != nil {
 		return nil, err
@@ -196,6 +196,7 @@ func (s *Store) ModifySubnetAttribute(_ context.Context, in *ec2.ModifySubnetAtt
 			return err
 		}
 		sn := &r.subnet
+		s.touch(*sn.SubnetId)
 		set := func(dst **bool, v *types.AttributeBooleanValue) bool {
 			if v == nil {
 				return false

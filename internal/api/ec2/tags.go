@@ -151,6 +151,9 @@ func specTags(specs []types.TagSpecification, rt types.ResourceType) ([]types.Ta
 
 // addTags sets tags on a resource, replacing the values of keys it has.
 func (s *Store) addTags(id string, tags []types.Tag) {
+	if len(tags) > 0 {
+		s.touch(id)
+	}
 	cur := s.tags[id]
 	for _, t := range tags {
 		k, v := deref(t.Key), deref(t.Value)
@@ -219,6 +222,7 @@ func (s *Store) DeleteTags(_ context.Context, in *ec2.DeleteTagsInput) (*ec2.Del
 			}
 		}
 		for _, id := range in.Resources {
+			s.touch(id)
 			s.tags[id] = slices.DeleteFunc(s.tags[id], func(t types.Tag) bool { return tagDeleted(t, in.Tags) })
 			if len(s.tags[id]) == 0 {
 				delete(s.tags, id)
@@ -248,7 +252,7 @@ var tagFilters = filterSet[types.TagDescription]{
 // resources and key order within one.
 func (s *Store) DescribeTags(_ context.Context, in *ec2.DescribeTagsInput) (*ec2.DescribeTagsOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	ids := make([]string, 0, len(s.tags))
 	for id := range s.tags {
 		ids = append(ids, id)

@@ -186,7 +186,7 @@ var vpcFilters = filterSet[*vpcRecord]{
 // DescribeVpcs lists VPCs by ID and filters.
 func (s *Store) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput) (*ec2.DescribeVpcsOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.vpcs, "vpc", in.VpcIds)
 	if err != nil {
 		return nil, err
@@ -225,6 +225,7 @@ func (s *Store) ModifyVpcAttribute(_ context.Context, in *ec2.ModifyVpcAttribute
 		if err != nil {
 			return err
 		}
+		s.touch(*in.VpcId)
 		switch {
 		case in.EnableDnsSupport != nil:
 			r.dnsSupport = deref(in.EnableDnsSupport.Value)
@@ -246,7 +247,7 @@ func (s *Store) DescribeVpcAttribute(_ context.Context, in *ec2.DescribeVpcAttri
 		return nil, errMissing("attribute")
 	}
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := lookup(s.vpcs, "vpc", *in.VpcId)
 	if err != nil {
 		return nil, err

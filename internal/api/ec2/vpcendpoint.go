@@ -98,11 +98,14 @@ func (s *Store) endpointRoutes(e *types.VpcEndpoint, pl awsPrefixList, add, remo
 			continue
 		}
 		t := s.rtbs[id]
+		s.touch(id)
+		s.touch(*e.VpcEndpointId)
 		t.Routes = append(t.Routes, types.Route{DestinationPrefixListId: ptr(pl.id), GatewayId: ptr(*e.VpcEndpointId),
 			Origin: types.RouteOriginCreateRoute, State: types.RouteStateActive})
 		e.RouteTableIds = append(e.RouteTableIds, id)
 	}
 	for _, id := range remove {
+		s.touch(*e.VpcEndpointId)
 		s.dropEndpointRoute(s.rtbs[id], *e.VpcEndpointId)
 		e.RouteTableIds = slices.DeleteFunc(e.RouteTableIds, func(x string) bool { return x == id })
 	}
@@ -110,6 +113,7 @@ func (s *Store) endpointRoutes(e *types.VpcEndpoint, pl awsPrefixList, add, remo
 }
 
 func (s *Store) dropEndpointRoute(t *types.RouteTable, endpoint string) {
+	s.touch(*t.RouteTableId)
 	t.Routes = slices.DeleteFunc(t.Routes, func(r types.Route) bool { return deref(r.GatewayId) == endpoint })
 }
 
@@ -131,6 +135,7 @@ func (s *Store) endpointInterfaces(e *types.VpcEndpoint, add, remove, groups []s
 	if e.VpcEndpointType == types.VpcEndpointTypeGateway {
 		return nil
 	}
+	s.touch(*e.VpcEndpointId)
 	if len(groups) > 0 || len(e.Groups) == 0 {
 		gs, err := s.interfaceGroups(*e.VpcId, groups)
 		if err != nil {
@@ -196,6 +201,7 @@ func (s *Store) ModifyVpcEndpoint(_ context.Context, in *ec2.ModifyVpcEndpointIn
 		if err := s.endpointInterfaces(e, in.AddSubnetIds, in.RemoveSubnetIds, groups); err != nil {
 			return err
 		}
+		s.touch(*e.VpcEndpointId)
 		switch {
 		case deref(in.ResetPolicy):
 			e.PolicyDocument = ptr(fullAccessPolicy)
@@ -253,7 +259,7 @@ var endpointFilters = filterSet[*types.VpcEndpoint]{
 // DescribeVpcEndpoints lists endpoints by ID and filters.
 func (s *Store) DescribeVpcEndpoints(_ context.Context, in *ec2.DescribeVpcEndpointsInput) (*ec2.DescribeVpcEndpointsOutput, error) {
 	s.lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	recs, err := selectIDs(s, s.endpoints, "vpce", in.VpcEndpointIds)
 	if err != nil {
 		return nil, err
