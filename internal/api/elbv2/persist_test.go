@@ -172,7 +172,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 	https := must(e.c.CreateListener(ctx, &elbv2.CreateListenerInput{
 		LoadBalancerArn: aws.String(w.lb), Port: aws.Int32(443), Protocol: types.ProtocolEnumHttps,
 		Certificates: []types.Certificate{{CertificateArn: aws.String(certARN)}}, DefaultActions: []types.Action{fixed("404")},
-		Tags: []types.Tag{tag("tls", "yes")},
+		Tags: []types.Tag{tag("tls", "yes")}, MutualAuthentication: &types.MutualAuthenticationAttributes{Mode: aws.String("passthrough")},
 	}))(t).Listeners[0].ListenerArn
 	must(e.c.AddListenerCertificates(ctx, &elbv2.AddListenerCertificatesInput{ListenerArn: https, Certificates: []types.Certificate{
 		{CertificateArn: aws.String(strings.Replace(certARN, "1111", "9999", 1))},
@@ -229,6 +229,10 @@ func TestStateSurvivesRestart(t *testing.T) {
 	lonely := e.tg(t, "lonely")
 	e.register(t, lonely, ipTarget("10.0.1.1", 80), ipTarget("10.0.1.2", 80))
 	must(e.c.DeregisterTargets(ctx, &elbv2.DeregisterTargetsInput{TargetGroupArn: aws.String(lonely), Targets: []types.TargetDescription{ipTarget("10.0.1.2", 80)}}))(t)
+
+	// A Lambda target (an ARN, no port).
+	fn := must(e.c.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String("fn"), TargetType: types.TargetTypeEnumLambda}))(t).TargetGroups[0].TargetGroupArn
+	e.register(t, *fn, types.TargetDescription{Id: aws.String("arn:aws:lambda:us-east-1:000000000000:function:fn")})
 
 	// A deleted load balancer, and one in another region.
 	doomed := e.wired(t, "doomed")
