@@ -16,6 +16,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/localaws/ecsemu/internal/api/elbv2"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
 )
 
@@ -76,6 +77,27 @@ func TestLoadBalancersSurviveACrash(t *testing.T) {
 	})
 	addr := waitAddress(t, e, lbARN)
 	waitHealthy(t, c, tgARN)
+	// A second target drains when the process dies.
+	drainer := elbtypes.TargetDescription{Id: aws.String("10.0.0.9"), Port: aws.Int32(80)}
+	must(t, "ModifyTargetGroupAttributes", func() error {
+		_, err := c.ModifyTargetGroupAttributes(ctx, &elb.ModifyTargetGroupAttributesInput{TargetGroupArn: tgARN, Attributes: []elbtypes.TargetGroupAttribute{
+			{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("3")},
+		}})
+		return err
+	})
+	must(t, "RegisterTargets", func() error {
+		_, err := c.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: tgARN, Targets: []elbtypes.TargetDescription{drainer}})
+		return err
+	})
+	must(t, "DeregisterTargets", func() error {
+		_, err := c.DeregisterTargets(ctx, &elb.DeregisterTargetsInput{TargetGroupArn: tgARN, Targets: []elbtypes.TargetDescription{drainer}})
+		return err
+	})
+	drainKey := elbv2.TargetKey{ID: "10.0.0.9", Port: 80}
+	drain, err := e.App.ELB.TargetStatus(*tgARN, drainKey)
+	if err != nil || !drain.Draining {
+		t.Fatalf("the deregistered target does not drain: %+v, %v", drain, err)
+	}
 	before := describeALB(t, c, lbARN, listenerARN, tgARN)
 
 	e.Crash()
@@ -88,8 +110,11 @@ func TestLoadBalancersSurviveACrash(t *testing.T) {
 	}
 	h, err := c2.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: tgARN})
 	must(t, "DescribeTargetHealth", func() error { return err })
-	if len(h.TargetHealthDescriptions) != 1 {
+	if len(h.TargetHealthDescriptions) != 2 {
 		t.Fatalf("targets after a crash: %+v", h.TargetHealthDescriptions)
+	}
+	if st, err := e2.App.ELB.TargetStatus(*tgARN, drainKey); err != nil || !st.Draining || !st.DrainDeadline.Equal(drain.DrainDeadline) {
+		t.Errorf("draining target after a crash: %+v (%v), before %+v", st, err, drain)
 	}
 	if th := h.TargetHealthDescriptions[0].TargetHealth; th.State != elbtypes.TargetHealthStateEnumHealthy && th.Reason != elbtypes.TargetHealthReasonEnumInitialHealthChecking {
 		t.Errorf("target health after a crash: %s/%s", th.State, th.Reason)
@@ -116,6 +141,11 @@ func TestLoadBalancersSurviveACrash(t *testing.T) {
 	}
 	if got := waitAddress(t, e2, createLB(c2, "new")); got == addr || got == e.App.LoadBalancerAddress(first) {
 		t.Errorf("a new load balancer got an address in use before the crash: %s", got)
+	}
+	// Draining ends at the deadline set before the crash.
+	time.Sleep(time.Until(drain.DrainDeadline))
+	if st, err := e2.App.ELB.TargetStatus(*tgARN, drainKey); err != nil || st.Registered {
+		t.Errorf("draining target after its deadline: %+v (%v)", st, err)
 	}
 }
 
