@@ -60,8 +60,8 @@ type App struct {
 	lbs       *loadBalancers
 	taskDNS   atomic.Pointer[taskResolver] // nil until startTasks serves it
 	tasksUp   chan struct{}                // closed once startTasks is done
-	tnet      taskNet       // the task network (tasknetwork.go)
-	taskEP    taskEndpoints // services for task containers (taskendpoint.go)
+	tnet      taskNet                      // the task network (tasknetwork.go)
+	taskEP    taskEndpoints                // services for task containers (taskendpoint.go)
 	ln        net.Listener
 	httpSrv   *http.Server
 	dnsSync   chan struct{}
