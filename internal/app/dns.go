@@ -13,9 +13,10 @@ import (
 
 // startDNS starts the Cloud Map DNS server on the host address, at once
 // (the task network's resolver follows in startTaskDNS).
+// The sync loop starts only once a.DNS is set: it reads the field.
 func (a *App) startDNS(ctx context.Context) error {
-	go a.dnsLoop(ctx)
 	if a.cfg.DNSListen == "" || a.cfg.DNSListen == "off" {
+		go a.dnsLoop(ctx)
 		return nil
 	}
 	a.DNS = dnsserver.New(dnsserver.Options{Addrs: []string{a.cfg.DNSListen}, Logger: a.log})
@@ -23,6 +24,7 @@ func (a *App) startDNS(ctx context.Context) error {
 		return err
 	}
 	a.syncDNS()
+	go a.dnsLoop(ctx)
 	a.log.Info("DNS server ready", "addrs", a.DNS.Addrs())
 	return nil
 }
