@@ -89,7 +89,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		Network:      network{a.EC2}.checkAwsvpc,
 		SubnetZone:   network{a.EC2}.subnetZone,
 	})
-	a.IAM = iam.New(iam.Options{})
+	a.IAM = iam.New(iam.Options{State: a.State.Bucket(iam.Spec.Name)})
 	a.STS = sts.New(sts.Options{Directory: a.IAM})
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
