@@ -78,7 +78,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, Runtime: rt, State: db, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
-	a.ACM = acm.New(acm.Options{})
+	a.ACM = acm.New(acm.Options{State: a.State.Bucket(acm.Spec.Name)})
 	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log, State: a.State.Bucket(ec2.Spec.Name)})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses, cfg.ALBTaskAddresses)
 	a.ELB = a.lbs.elb
