@@ -95,7 +95,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
 	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID, State: a.State.Bucket(secretsmanager.Spec.Name)})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists})
-	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
+	a.Logs = logs.New(logs.Options{Account: cfg.AccountID, State: a.State.Bucket(logs.Spec.Name)})
 	a.CFN = a.newCloudFormation()
 	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{

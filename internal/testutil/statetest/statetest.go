@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/localaws/ecsemu/internal/server"
@@ -84,41 +85,56 @@ func jsonEqual(a, b string) bool {
 	return x.String() == y.String()
 }
 
-// JSON wraps a JSON-protocol service so that check runs after every
-// operation, before the answer leaves.
+// checker runs check after an operation, before its answer leaves, when
+// no other operation is under way: memory and store agree only between
+// operations (an operation's records reach the store after it releases
+// the service's lock).
+type checker struct {
+	t      testing.TB
+	check  func() error
+	active sync.RWMutex // held for reading by each operation
+}
+
+func (c *checker) run(name string, op func()) {
+	c.active.RLock()
+	op()
+	c.active.RUnlock()
+	if !c.active.TryLock() {
+		return // another operation is running: the next quiet moment checks
+	}
+	defer c.active.Unlock()
+	if err := c.check(); err != nil {
+		c.t.Errorf("after %s: %v", name, err)
+	}
+}
+
+// JSON wraps a JSON-protocol service so that check runs after its
+// operations.
 func JSON(t testing.TB, svc server.JSONService, check func() error) server.JSONService {
-	return checkedJSON{t, svc, check}
+	return checkedJSON{svc, &checker{t: t, check: check}}
 }
 
 type checkedJSON struct {
-	t     testing.TB
-	svc   server.JSONService
-	check func() error
+	svc server.JSONService
+	c   *checker
 }
 
-func (c checkedJSON) Handle(ctx context.Context, operation string, body []byte) (any, error) {
-	out, err := c.svc.Handle(ctx, operation, body)
-	if cerr := c.check(); cerr != nil {
-		c.t.Errorf("after %s: %v", operation, cerr)
-	}
+func (c checkedJSON) Handle(ctx context.Context, operation string, body []byte) (out any, err error) {
+	c.c.run(operation, func() { out, err = c.svc.Handle(ctx, operation, body) })
 	return out, err
 }
 
 // Query is JSON for a query-protocol service.
 func Query(t testing.TB, svc server.QueryService, check func() error) server.QueryService {
-	return checkedQuery{t, svc, check}
+	return checkedQuery{svc, &checker{t: t, check: check}}
 }
 
 type checkedQuery struct {
-	t     testing.TB
-	svc   server.QueryService
-	check func() error
+	svc server.QueryService
+	c   *checker
 }
 
-func (c checkedQuery) Handle(ctx context.Context, action string, values url.Values) (any, error) {
-	out, err := c.svc.Handle(ctx, action, values)
-	if cerr := c.check(); cerr != nil {
-		c.t.Errorf("after %s: %v", action, cerr)
-	}
+func (c checkedQuery) Handle(ctx context.Context, action string, values url.Values) (out any, err error) {
+	c.c.run(action, func() { out, err = c.svc.Handle(ctx, action, values) })
 	return out, err
 }
