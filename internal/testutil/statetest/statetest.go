@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -122,6 +124,21 @@ type checkedJSON struct {
 func (c checkedJSON) Handle(ctx context.Context, operation string, body []byte) (out any, err error) {
 	c.c.run(operation, func() { out, err = c.svc.Handle(ctx, operation, body) })
 	return out, err
+}
+
+// REST is JSON for a REST service: the answer is held back until the
+// check ran.
+func REST(t testing.TB, h http.Handler, check func() error) http.Handler {
+	c := &checker{t: t, check: check}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		c.run(r.Method+" "+r.URL.Path, func() { h.ServeHTTP(rec, r) })
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
 }
 
 // Query is JSON for a query-protocol service.
