@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		SubnetZone:   network{a.EC2}.subnetZone,
 	})
 	a.IAM = iam.New(iam.Options{State: a.State.Bucket(iam.Spec.Name)})
-	a.STS = sts.New(sts.Options{Directory: a.IAM})
+	a.STS = sts.New(sts.Options{Directory: a.IAM, State: a.State.Bucket(sts.Spec.Name)})
 	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true, State: a.State.Bucket(ssm.Spec.Name)})
 	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true, State: a.State.Bucket(s3.Spec.Name)})
 	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID, State: a.State.Bucket(secretsmanager.Spec.Name)})
