@@ -169,7 +169,7 @@ func (p *persistentBackend) objectRecord(bucket, key string) ([]byte, bool, erro
 
 func (p *persistentBackend) PutObject(bucket, key string, meta map[string]string, input io.Reader, size int64, cond *gofakes3.PutConditions) (gofakes3.PutObjectResult, error) {
 	// The body is read before the lock: a slow upload holds up no one.
-	body, err := io.ReadAll(io.LimitReader(input, size))
+	body, err := gofakes3.ReadAll(input, size) // as s3mem reads it
 	if err != nil {
 		return gofakes3.PutObjectResult{}, err
 	}
