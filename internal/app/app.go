@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, Runtime: rt, State: db, dnsSync: make(chan struct{}, 1), done: make(chan struct{}), tasksUp: make(chan struct{})}
-	a.ACM = acm.New(acm.Options{})
+	a.ACM = acm.New(acm.Options{State: a.State.Bucket(acm.Spec.Name)})
 	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log, State: a.State.Bucket(ec2.Spec.Name)})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses, cfg.ALBTaskAddresses)
 	a.ELB = a.lbs.elb
@@ -93,13 +93,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		SubnetZone:   network{a.EC2}.subnetZone,
 		State:        db.Bucket("ecs"),
 	})
-	a.IAM = iam.New(iam.Options{})
-	a.STS = sts.New(sts.Options{Directory: a.IAM})
-	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
-	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
-	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID})
+	a.IAM = iam.New(iam.Options{State: a.State.Bucket(iam.Spec.Name)})
+	a.STS = sts.New(sts.Options{Directory: a.IAM, State: a.State.Bucket(sts.Spec.Name)})
+	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true, State: a.State.Bucket(ssm.Spec.Name)})
+	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true, State: a.State.Bucket(s3.Spec.Name)})
+	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID, State: a.State.Bucket(secretsmanager.Spec.Name)})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists, State: db.Bucket(servicediscovery.Spec.Name)})
-	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
+	a.Logs = logs.New(logs.Options{Account: cfg.AccountID, State: a.State.Bucket(logs.Spec.Name)})
 	a.CFN = a.newCloudFormation()
 	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
