@@ -122,7 +122,9 @@ func putHex(b []byte, i int, v uint64, digits int) int {
 // newTargetTransport returns the connection pool toward targets for one load
 // balancer. Keep-alive is on; a target that does not start answering within
 // the idle timeout fails with a timeout (504); target certificates are not
-// verified, as ALB does not verify them either.
+// verified, as ALB does not verify them either. Compression is left to the
+// client and the target: by default Go's transport would ask for gzip on a
+// client's behalf and unzip the answer, changing what the client gets.
 func newTargetTransport(idle time.Duration) *http.Transport {
 	dial := 10 * time.Second // ALB's connect timeout toward targets
 	if idle < dial {
@@ -132,6 +134,7 @@ func newTargetTransport(idle time.Duration) *http.Transport {
 		DialContext:           (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   128,
+		DisableCompression:    true,
 		IdleConnTimeout:       90 * time.Second,
 		ResponseHeaderTimeout: idle,
 		ExpectContinueTimeout: time.Second,
