@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"strconv"
 	"strings"
 	"sync"
@@ -384,6 +385,9 @@ func (s *Server) syncListener(lb LoadBalancer, l Listener, st *lbState) error {
 		transport: st.transport,
 		idle:      st.idle,
 	}
+	lt.schemeValue = []string{lt.scheme}
+	lt.portValue = []string{lt.port}
+	lt.proxy = s.newProxy(lt)
 	var errs []error
 	def, err := compileAction(l.DefaultActions, s.groups)
 	if err != nil {
@@ -423,6 +427,11 @@ type listenerTable struct {
 	def       *compiledAction
 	transport *http.Transport
 	idle      time.Duration // the load balancer's idle timeout now
+	proxy     *httputil.ReverseProxy
+
+	// X-Forwarded-Proto and -Port values, shared read-only by every
+	// request (Header.Write only reads them).
+	schemeValue, portValue []string
 }
 
 // idle is the load balancer's current idle timeout (for request bodies and
