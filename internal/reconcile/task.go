@@ -55,6 +55,10 @@ func (r *Reconciler) failTask(store *ecsapi.Store, t *ecsapi.Task, code types.Ta
 // provision creates the task's network namespace and address (the ENI of
 // a Fargate task).
 func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	if t.CreatedAt != nil {
+		r.tracePhase(t, "queue wait", *t.CreatedAt)
+	}
+	began := r.now()
 	// Not cancelled by a shutdown: a create cut short may still happen in
 	// the engine, and then nobody would know to remove it (see mustFinish).
 	sb, err := r.rt.CreateSandbox(mustFinish(ctx), runtime.SandboxSpec{
@@ -69,6 +73,7 @@ func (r *Reconciler) provision(ctx context.Context, store *ecsapi.Store, t *ecsa
 		}
 		return 0
 	}
+	r.tracePhase(t, "sandbox", began)
 	eni := r.attachInterface(t, sb)
 	now := r.now()
 	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
@@ -127,22 +132,30 @@ func privateDNSName(ip, region string) string {
 // once its dependsOn conditions hold. When all have started the task moves
 // to ACTIVATING.
 func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	began := r.now()
 	injected, ok := r.resolveTaskEnv(ctx, store, t) // before the pull, as on Fargate
 	if !ok {
 		return 0
 	}
+	r.tracePhase(t, "environment", began)
 	if t.PullStoppedAt == nil {
+		began = r.now()
 		if !r.pullImages(ctx, store, t) {
 			return 0
 		}
+		r.tracePhase(t, "image check", began)
 	}
+	began = r.now()
 	if !r.prepareLogs(store, t) || !r.createContainers(ctx, store, t, injected) {
 		return 0
 	}
+	r.tracePhase(t, "container create", began)
+	began = r.now()
 	states, err := r.inspectAll(ctx, t)
 	if err != nil {
 		return r.retryLater(ctx, t, err)
 	}
+	r.tracePhase(t, "inspect", began)
 	r.recordStates(store, t, states)
 	if _, ok := r.shipLogs(store, t, states, true); !ok {
 		return 0
@@ -151,7 +164,9 @@ func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t
 		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
 		return 0
 	}
+	began = r.now()
 	waiting, failed, err := r.startReady(ctx, t, states)
+	r.tracePhase(t, "start ready containers", began)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, failed, err.Error())
@@ -166,6 +181,7 @@ func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t
 			t.LastStatus = ptr("ACTIVATING")
 		}
 	})
+	r.tracePhase(t, "all containers running (ACTIVATING)", began)
 	return 0
 }
 
@@ -287,6 +303,7 @@ func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[
 // activate runs the activation hooks (load balancer, Cloud Map) and then
 // marks the task RUNNING.
 func (r *Reconciler) activate(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	began := r.now()
 	done, err := r.runHooks(ctx, *t, true)
 	if err != nil {
 		r.log.Warn("activation hook failed; retrying", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
@@ -296,6 +313,7 @@ func (r *Reconciler) activate(ctx context.Context, store *ecsapi.Store, t *ecsap
 		return time.Second
 	}
 	now := r.now()
+	r.tracePhase(t, "activation hooks (RUNNING)", began)
 	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
 		if deref(t.LastStatus) == "ACTIVATING" {
 			t.LastStatus = ptr("RUNNING")

@@ -121,6 +121,7 @@ func notContainerNotFound(err error) error {
 }
 
 func (r *Runtime) create(ctx context.Context, opts client.ContainerCreateOptions) (string, error) {
+	defer r.trace(ctx, "create container", opts.Name, time.Now())
 	ctx, cancel := r.call(ctx)
 	defer cancel()
 	res, err := r.cli.ContainerCreate(ctx, opts)
@@ -129,6 +130,7 @@ func (r *Runtime) create(ctx context.Context, opts client.ContainerCreateOptions
 
 // StartContainer starts a created container.
 func (r *Runtime) StartContainer(ctx context.Context, id string) error {
+	defer r.trace(ctx, "start container", shortID(id), time.Now())
 	ctx, cancel := r.call(ctx)
 	defer cancel()
 	_, err := r.cli.ContainerStart(ctx, id, client.ContainerStartOptions{})
