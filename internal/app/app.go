@@ -136,7 +136,11 @@ func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger) (runti
 	if cfg.DisableDocker {
 		return runtime.Disabled{}, nil
 	}
-	return docker.New(ctx, docker.Options{Host: cfg.DockerHost, Network: cfg.DockerNetwork, PullTimeout: cfg.PullTimeout, Logger: log})
+	return docker.New(ctx, docker.Options{
+		Host: cfg.DockerHost, Network: cfg.DockerNetwork, PullTimeout: cfg.PullTimeout, Logger: log,
+		// One spare takes the sandbox start off the critical path of a task start.
+		SandboxSpares: 1,
+	})
 }
 
 // Start listens on the endpoint, starts the DNS server for the host and

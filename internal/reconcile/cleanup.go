@@ -29,12 +29,22 @@ func (r *Reconciler) sweep(ctx context.Context, keepKnown bool) {
 		return
 	}
 	removed := 0
+	var sandboxes map[string]bool // of known tasks; built when first needed
 	for _, c := range list {
 		if c.Labels[runtime.LabelScope] != r.opts.Scope {
 			continue // another emulator's container
 		}
 		if arn := c.Labels[runtime.LabelTaskARN]; keepKnown && arn != "" {
 			if t, known := r.store(arn).TaskSnapshot(arn); known && owns(&t, c.ID) {
+				continue
+			}
+		}
+		if keepKnown && c.Labels[runtime.LabelTaskARN] == "" && c.Labels[runtime.LabelRole] == runtime.RoleSandbox {
+			// A sandbox started ahead of its task carries no task label.
+			if sandboxes == nil {
+				sandboxes = r.knownSandboxes()
+			}
+			if sandboxes[c.ID] {
 				continue
 			}
 		}
@@ -47,6 +57,19 @@ func (r *Reconciler) sweep(ctx context.Context, keepKnown bool) {
 	if removed > 0 {
 		r.log.Info("removed leftover task containers", "count", removed)
 	}
+}
+
+// knownSandboxes are the sandbox IDs of the tasks that are not STOPPED.
+func (r *Reconciler) knownSandboxes() map[string]bool {
+	ids := map[string]bool{}
+	for _, s := range r.api.Stores() {
+		for _, arn := range s.TaskARNs() {
+			if t, ok := s.TaskSnapshot(arn); ok && deref(t.LastStatus) != "STOPPED" && t.SandboxID != "" {
+				ids[t.SandboxID] = true
+			}
+		}
+	}
+	return ids
 }
 
 // owns says whether a task that is not STOPPED recorded the container as
@@ -76,6 +99,12 @@ func (r *Reconciler) RemoveAll(ctx context.Context) {
 // within ctx's deadline, then the task network. Call it after the
 // reconciler's context was cancelled and Wait returned.
 func (r *Reconciler) Shutdown(ctx context.Context) {
+	// Spares belong to no task: they go even when task containers stay.
+	if sp, ok := r.rt.(interface{ RemoveSpares(context.Context) error }); ok {
+		if err := sp.RemoveSpares(ctx); err != nil {
+			r.log.Warn("removing spare sandboxes failed", "err", err)
+		}
+	}
 	if r.opts.KeepContainers {
 		r.log.Info("leaving task containers running (keep-containers)")
 		return

@@ -28,6 +28,7 @@ import (
 
 	ec2api "github.com/localaws/ecsemu/internal/api/ec2"
 	"github.com/localaws/ecsemu/internal/runtime"
+	"github.com/localaws/ecsemu/internal/runtime/docker"
 	"github.com/localaws/ecsemu/internal/testutil/dockertest"
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
 )
@@ -243,6 +244,38 @@ func (f *fixture) engine() *client.Client { return dockertest.NewClient(f.t) }
 func (f *fixture) containers(cli *client.Client, labels ...string) []container.Summary {
 	f.t.Helper()
 	return scopeContainers(f.t, cli, f.e.Network, labels...)
+}
+
+// taskContainers are a task's engine containers: those labelled with its
+// ARN and its sandbox, which carries no task labels when it was started
+// ahead of the task (a spare, see docker.LabelPooled); the sandbox name
+// ends in the task ID either way.
+func (f *fixture) taskContainers(cli *client.Client, arn string) []container.Summary {
+	f.t.Helper()
+	list := f.containers(cli, runtime.LabelTaskARN+"="+arn)
+	for _, sb := range f.sandboxOf(cli, arn) {
+		if !slices.ContainsFunc(list, func(c container.Summary) bool { return c.ID == sb.ID }) {
+			list = append(list, sb)
+		}
+	}
+	return list
+}
+
+// sandboxOf lists the sandbox of a task, found by its name.
+func (f *fixture) sandboxOf(cli *client.Client, arn string) []container.Summary {
+	f.t.Helper()
+	suffix := "-sandbox-" + taskID(arn)
+	return slices.DeleteFunc(f.containers(cli, runtime.LabelRole+"="+runtime.RoleSandbox), func(c container.Summary) bool {
+		return !strings.HasSuffix(c.Names[0], suffix)
+	})
+}
+
+// withoutSpares drops the sandboxes started ahead of need that no task
+// took yet (they keep their spare name until one does).
+func withoutSpares(list []container.Summary) []container.Summary {
+	return slices.DeleteFunc(slices.Clone(list), func(c container.Summary) bool {
+		return c.Labels[docker.LabelPooled] == "true" && strings.Contains(c.Names[0], "-spare-")
+	})
 }
 
 func scopeContainers(t testing.TB, cli *client.Client, scope string, labels ...string) []container.Summary {

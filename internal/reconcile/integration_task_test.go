@@ -170,7 +170,7 @@ func TestIntegrationMissingImage(t *testing.T) {
 	if c := containerOf(t, task, "ghost"); !strings.HasPrefix(aws.ToString(c.Reason), "CannotPullContainerError:") {
 		t.Errorf("container reason %q, want CannotPullContainerError: …", aws.ToString(c.Reason))
 	}
-	if n := len(f.containers(f.engine(), runtime.LabelTaskARN+"="+arn)); n != 0 {
+	if n := len(f.taskContainers(f.engine(), arn)); n != 0 {
 		t.Errorf("%d containers left in the engine for the failed task", n)
 	}
 }
@@ -199,7 +199,7 @@ func TestIntegrationStopTask(t *testing.T) {
 	if task.StopCode != types.TaskStopCodeUserInitiated || aws.ToString(task.StoppedReason) != "testing stop task." {
 		t.Errorf("stopCode %s reason %q, want UserInitiated / testing stop task.", task.StopCode, aws.ToString(task.StoppedReason))
 	}
-	if left := f.containers(cli, runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+	if left := f.taskContainers(cli, arn); len(left) != 0 {
 		t.Errorf("containers left after STOPPED: %v", containerNames(left))
 	}
 
@@ -207,7 +207,13 @@ func TestIntegrationStopTask(t *testing.T) {
 	stubborn.StopTimeout = aws.Int32(2)
 	td = f.register("stubborn", stubborn)
 	arn = aws.ToString(f.runTask(td).TaskArn)
-	f.waitRunning(arn, 30*time.Second)
+	// RUNNING means started, not ready: a SIGTERM before the app set up
+	// its handler would end it at once. It answers HTTP once it has.
+	url := fmt.Sprintf("http://%s:%d/health", taskIP(f.waitRunning(arn, 30*time.Second)), appPort)
+	waitFor(t, "GET "+url+" = 200", 10*time.Second, func() bool {
+		code, _, err := httpGet(url)
+		return err == nil && code == 200
+	}, func() string { return url })
 	start := time.Now()
 	if _, err := f.ecs.StopTask(f.ctx, &ecs.StopTaskInput{Cluster: aws.String(testCluster), Task: aws.String(arn)}); err != nil {
 		t.Fatalf("StopTask: %v", err)
@@ -439,7 +445,7 @@ func TestIntegrationStopPendingTask(t *testing.T) {
 	if task.StopCode != types.TaskStopCodeUserInitiated || aws.ToString(task.StoppedReason) != "not waiting" || task.StartedAt != nil {
 		t.Errorf("stopCode %s reason %q startedAt %v, want UserInitiated / not waiting / never started", task.StopCode, aws.ToString(task.StoppedReason), task.StartedAt)
 	}
-	if left := f.containers(f.engine(), runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+	if left := f.taskContainers(f.engine(), arn); len(left) != 0 {
 		t.Errorf("containers left: %v", containerNames(left))
 	}
 }
@@ -460,14 +466,14 @@ func TestIntegrationContainerRemovedOutside(t *testing.T) {
 	if task.StopCode != types.TaskStopCodeEssentialContainerExited {
 		t.Errorf("stopCode %s, want EssentialContainerExited", task.StopCode)
 	}
-	if left := f.containers(cli, runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+	if left := f.taskContainers(cli, arn); len(left) != 0 {
 		t.Errorf("containers left: %v", containerNames(left))
 	}
 
 	// The sandbox holds the task's network: without it the task stops.
 	arn = aws.ToString(f.runTask(td).TaskArn)
 	f.waitRunning(arn, 30*time.Second)
-	sb := f.containers(cli, runtime.LabelTaskARN+"="+arn, runtime.LabelRole+"="+runtime.RoleSandbox)
+	sb := f.sandboxOf(cli, arn)
 	if len(sb) != 1 {
 		t.Fatalf("sandboxes of the task: %v", containerNames(sb))
 	}
@@ -476,7 +482,7 @@ func TestIntegrationContainerRemovedOutside(t *testing.T) {
 	}
 	task = f.waitStopped(arn, 15*time.Second)
 	t.Logf("sandbox removed: %s / %q", task.StopCode, aws.ToString(task.StoppedReason))
-	if left := f.containers(cli, runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+	if left := f.taskContainers(cli, arn); len(left) != 0 {
 		t.Errorf("containers left: %v", containerNames(left))
 	}
 }
@@ -497,7 +503,7 @@ func TestIntegrationCannotStartContainer(t *testing.T) {
 	if c := containerOf(t, task, "web"); aws.ToString(c.Reason) != reason {
 		t.Errorf("container reason %q, want the task's", aws.ToString(c.Reason))
 	}
-	if left := f.containers(f.engine(), runtime.LabelTaskARN+"="+arn); len(left) != 0 {
+	if left := f.taskContainers(f.engine(), arn); len(left) != 0 {
 		t.Errorf("containers left: %v", containerNames(left))
 	}
 }

@@ -134,6 +134,7 @@ func (r *Runtime) StartContainer(ctx context.Context, id string) error {
 	ctx, cancel := r.call(ctx)
 	defer cancel()
 	_, err := r.cli.ContainerStart(ctx, id, client.ContainerStartOptions{})
+	r.refillDue()
 	return r.wrap("start container", shortID(id), err)
 }
 

@@ -76,6 +76,7 @@ func (r *Runtime) forwardEvents(ctx context.Context, res client.EventsResult, ou
 			if !ok {
 				continue
 			}
+			ev = r.eventLabels(ev)
 			select {
 			case out <- ev:
 			case <-ctx.Done():

@@ -38,7 +38,10 @@ type Options struct {
 	CallTimeout time.Duration
 	// PullTimeout bounds one image pull, shared by all its waiters.
 	PullTimeout time.Duration
-	Logger      *slog.Logger
+	// SandboxSpares is how many task sandboxes to keep started ahead of
+	// need (see sparesandbox.go); 0 starts each when its task asks.
+	SandboxSpares int
+	Logger        *slog.Logger
 }
 
 // Runtime talks to one Docker engine. It is safe for concurrent use.
@@ -54,6 +57,8 @@ type Runtime struct {
 	// whose gateway is linkLocalGW (set under netMu before).
 	linkLocal   atomic.Bool
 	linkLocalGW netip.Addr
+
+	spares sparePool // sandboxes started ahead of need
 
 	// pullHook, when set (tests only), runs at the start of each real pull.
 	pullHook func(ref string)

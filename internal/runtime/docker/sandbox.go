@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
@@ -25,28 +26,52 @@ const (
 // namespace on the task network, and reports the address it got. The task's
 // containers then join it with NetworkMode "container:<id>", like awsvpc
 // tasks on Fargate, so they reach each other on localhost; they also share
-// its hostname and /etc/resolv.conf, which is why DNS is set here.
+// its hostname and /etc/resolv.conf, which is why DNS is set here. With
+// spares (Options.SandboxSpares) it hands out one started ahead of need.
 func (r *Runtime) CreateSandbox(ctx context.Context, spec runtime.SandboxSpec) (runtime.Sandbox, error) {
+	if r.opts.SandboxSpares <= 0 {
+		return r.newSandbox(ctx, spec)
+	}
+	tmpl := spareSpec(spec)
+	defer r.refillAfterStart(tmpl)
+	if sb, ok := r.takeSpare(ctx, tmpl, spec); ok {
+		return sb, nil
+	}
+	return r.newSandbox(ctx, spec)
+}
+
+// newSandbox creates, connects and starts one sandbox.
+func (r *Runtime) newSandbox(ctx context.Context, spec runtime.SandboxSpec) (runtime.Sandbox, error) {
+	began := time.Now()
 	netID, err := r.ensureNetwork(ctx)
 	if err != nil {
 		return runtime.Sandbox{}, err
 	}
+	r.trace(ctx, "find task network", spec.Name, began)
+	began = time.Now()
 	ref, err := r.ensureSandboxImage(ctx)
 	if err != nil {
 		return runtime.Sandbox{}, err
 	}
+	r.trace(ctx, "sandbox image", spec.Name, began)
 	opts, err := sandboxCreateOptions(spec, ref, netID)
 	if err != nil {
 		return runtime.Sandbox{}, r.wrap("create sandbox", spec.Name, err)
 	}
+	began = time.Now()
 	id, err := r.createReplacing(ctx, "create sandbox", opts)
 	if err != nil {
 		return runtime.Sandbox{}, err
 	}
+	r.trace(ctx, "create sandbox", spec.Name, began)
+	began = time.Now()
 	err = r.joinLinkLocal(ctx, id)
+	r.trace(ctx, "connect link-local", spec.Name, began)
 	var sb runtime.Sandbox
 	if err == nil {
+		began = time.Now()
 		sb, err = r.startSandbox(ctx, id, netID)
+		r.trace(ctx, "start and inspect sandbox", spec.Name, began)
 	}
 	if err != nil {
 		// A sandbox that never ran is useless; do not leave it behind.
