@@ -20,7 +20,12 @@ check() { # check "description" actual expected
 	if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi
 }
 containers() { docker ps -q --filter "label=ecs-emulator.scope=$NETWORK" --filter "label=com.amazonaws.ecs.container-name=${1:-web}" | wc -l | tr -d ' '; }
-all_containers() { docker ps -aq --filter "label=ecs-emulator.scope=$NETWORK" | wc -l | tr -d ' '; }
+# all_containers: task containers and sandboxes, not the spare sandbox kept started for the next task
+# (it keeps its spare name until a task takes it; shutdown removes it).
+all_containers() {
+	docker ps -a --format '{{.Names}}' --filter "label=ecs-emulator.scope=$NETWORK" |
+		grep -Evxc -- "$NETWORK-spare-[0-9a-f]{12}" || true
+}
 
 # Load balancer addresses of their own (127.0.<20 + PORT % 200>.0/24), so
 # that scripts can run side by side (.ci/run runs a few at once).

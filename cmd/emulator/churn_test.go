@@ -267,16 +267,24 @@ func runningContainers(ctx context.Context, c *ecs.Client) ([]string, error) {
 }
 
 // scopeContainers lists the containers of a role (task containers or
-// sandboxes) the engine has for the emulator's scope, running or not.
+// sandboxes) the engine has for the emulator's scope, running or not;
+// not the spare sandbox no task took yet (it keeps its spare name).
 func scopeContainers(t *testing.T, scope, role string) []string {
 	t.Helper()
-	out, err := exec.Command("docker", "ps", "-a", "--no-trunc", "-q",
+	out, err := exec.Command("docker", "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}}",
 		"--filter", "label="+runtime.LabelScope+"="+scope,
 		"--filter", "label="+runtime.LabelRole+"="+role).Output()
 	if err != nil {
 		t.Fatalf("docker ps: %v", err)
 	}
-	return strings.Fields(string(out))
+	var ids []string
+	for line := range strings.Lines(string(out)) {
+		id, name, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if !strings.HasPrefix(name, scope+"-spare-") {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // missing lists what of a is not in b.
