@@ -150,39 +150,54 @@ func (r *Reconciler) startContainers(ctx context.Context, store *ecsapi.Store, t
 		return 0
 	}
 	r.tracePhase(t, "container create", began)
-	began = r.now()
-	states, err := r.inspectAll(ctx, t)
-	if err != nil {
-		return r.retryLater(ctx, t, err)
-	}
-	r.tracePhase(t, "inspect", began)
-	r.recordStates(store, t, states)
-	if _, ok := r.shipLogs(store, t, states, true); !ok {
-		return 0
-	}
-	if essentialExited(t, states) {
-		r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
-		return 0
-	}
-	began = r.now()
-	waiting, failed, err := r.startReady(ctx, t, states)
-	r.tracePhase(t, "start ready containers", began)
-	if err != nil {
-		if ctx.Err() == nil {
-			r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, failed, err.Error())
+	return r.runContainers(ctx, store, t)
+}
+
+// runContainers starts the created containers whose dependencies hold.
+// After starting some it looks again at once: a successful start call
+// says they run, so neither an engine event nor a requeue is waited for
+// (and a container waiting on another's START goes next). Each round
+// starts one container at least, so it ends.
+func (r *Reconciler) runContainers(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) time.Duration {
+	for range len(t.Definition.ContainerDefinitions) + 1 {
+		began := r.now()
+		states, err := r.inspectAll(ctx, t)
+		if err != nil {
+			return r.retryLater(ctx, t, err)
 		}
+		r.tracePhase(t, "inspect", began)
+		r.recordStates(store, t, states)
+		if _, ok := r.shipLogs(store, t, states, true); !ok {
+			return 0
+		}
+		if essentialExited(t, states) {
+			r.failTask(store, t, types.TaskStopCodeEssentialContainerExited, "", "Essential container in task exited")
+			return 0
+		}
+		began = r.now()
+		waiting, started, failed, err := r.startReady(ctx, t, states)
+		r.tracePhase(t, "start ready containers", began)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.failTask(store, t, types.TaskStopCodeTaskFailedToStart, failed, err.Error())
+			}
+			return 0
+		}
+		if started {
+			continue
+		}
+		if waiting {
+			return time.Second // health and exit events wake us sooner
+		}
+		store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
+			if deref(t.LastStatus) == "PENDING" {
+				t.LastStatus = ptr("ACTIVATING")
+			}
+		})
+		r.tracePhase(t, "all containers running (ACTIVATING)", began)
 		return 0
 	}
-	if waiting {
-		return time.Second // health and exit events wake us sooner
-	}
-	store.MutateTask(*t.TaskArn, func(t *ecsapi.Task) {
-		if deref(t.LastStatus) == "PENDING" {
-			t.LastStatus = ptr("ACTIVATING")
-		}
-	})
-	r.tracePhase(t, "all containers running (ACTIVATING)", began)
-	return 0
+	return time.Second
 }
 
 // pullImages makes every image of the task available locally. It reports
@@ -275,9 +290,10 @@ func (r *Reconciler) retryLater(ctx context.Context, t *ecsapi.Task, err error) 
 }
 
 // startReady starts every created container whose dependencies are met.
-// It reports whether some container still waits for its dependencies, or
-// which one can never start, and why (ECS shows the reason on it too).
-func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[string]runtime.ContainerState) (waiting bool, failed string, err error) {
+// It reports whether some container still waits for its dependencies,
+// whether it started any, or which one can never start, and why (ECS
+// shows the reason on it too).
+func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[string]runtime.ContainerState) (waiting, started bool, failed string, err error) {
 	for _, cd := range t.Definition.ContainerDefinitions {
 		name := deref(cd.Name)
 		if st := states[name]; st.Status != "created" {
@@ -285,19 +301,19 @@ func (r *Reconciler) startReady(ctx context.Context, t *ecsapi.Task, states map[
 		}
 		ready, err := dependenciesMet(t.Definition, cd, states, r.now())
 		if err != nil {
-			return false, name, err
+			return false, false, name, err
 		}
 		if !ready {
 			waiting = true
 			continue
 		}
 		if err := r.rt.StartContainer(ctx, t.ContainerIDs[name]); err != nil {
-			return false, name, fmt.Errorf("CannotStartContainerError: %w", err)
+			return false, false, name, fmt.Errorf("CannotStartContainerError: %w", err)
 		}
 		r.shipStarted(t, cd)
-		waiting = true // look again: the start shows up in the next inspection
+		started = true // look again: the start shows up in the next inspection
 	}
-	return waiting, "", nil
+	return waiting, started, "", nil
 }
 
 // activate runs the activation hooks (load balancer, Cloud Map) and then
