@@ -16,8 +16,22 @@ import (
 // directory are kept: the reconciler adopts them. It runs before the first
 // reconcile (see handle), so no container of this run exists yet.
 func (r *Reconciler) sweepOrphans(ctx context.Context) {
-	defer close(r.swept)
 	r.sweep(ctx, true)
+	close(r.swept)
+	r.prepareSandboxes()
+}
+
+// prepareSandboxes lets a runtime that keeps spare sandboxes start them
+// now, after the sweep (which would remove them as leftovers): then the
+// first task start does not wait for one either.
+func (r *Reconciler) prepareSandboxes() {
+	if p, ok := r.rt.(interface{ PrepareSandboxes(runtime.SandboxSpec) }); ok {
+		p.PrepareSandboxes(runtime.SandboxSpec{
+			Labels:     map[string]string{runtime.LabelScope: r.opts.Scope},
+			DNS:        r.taskDNS,
+			ExtraHosts: r.taskHosts(),
+		})
+	}
 }
 
 // sweep removes the containers of this emulator's scope; keepKnown spares

@@ -117,6 +117,15 @@ func (r *Runtime) rename(ctx context.Context, id, name string) error {
 	return err
 }
 
+// PrepareSandboxes starts the spares for sandboxes like spec before any
+// task asks, so that the first task start is as quick as the next ones.
+// Without spares (Options.SandboxSpares 0) it does nothing.
+func (r *Runtime) PrepareSandboxes(spec runtime.SandboxSpec) {
+	if r.opts.SandboxSpares > 0 {
+		r.refillSpares(spareSpec(spec))
+	}
+}
+
 // refillAfterStart has the spare that a task start used replaced once
 // that task's next container has started: a spare started meanwhile
 // would compete with it for the engine and the CPU. A task that never
