@@ -48,6 +48,9 @@ type Service struct {
 	RollingBackFrom string
 	// History lists the service deployments, oldest first.
 	History []ServiceDeploymentRecord
+	// wire is the encoded view (servicewire.go); nil until read, and
+	// again once the record is touched.
+	wire *serviceWire
 }
 
 // ChangeKind names what changed in the store.
