@@ -25,8 +25,10 @@ const (
 
 // touch marks a record changed. Callers hold the lock.
 func (s *Store) touch(kind, id string) {
-	if svc, ok := s.services[id]; ok && kind == recService {
-		svc.wire = nil // the encoded view is stale (servicewire.go)
+	if kind == recService {
+		if svc, ok := s.services[id]; ok {
+			svc.wire = nil // the encoded view is stale (servicewire.go)
+		}
 	}
 	s.journal.Touch(s.region + "/" + kind + "/" + id)
 }
