@@ -249,7 +249,7 @@ func convertTG(tg *elbv2.TargetGroup) alb.TargetGroup {
 		},
 	}
 	for _, t := range tg.Targets {
-		out.Targets = append(out.Targets, alb.Target{ID: t.ID, Port: int(t.Port), Draining: t.State == "draining"})
+		out.Targets = append(out.Targets, alb.Target{ID: t.ID, Port: int(t.Port), Draining: t.State == elbv2.StateDraining, Healthy: t.State == elbv2.StateHealthy})
 	}
 	return out
 }
