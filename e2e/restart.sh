@@ -21,7 +21,7 @@ DIG="dig @127.0.0.1 -p $DNS_PORT +time=2 +tries=1"
 echo "== ALB, Cloud Map and a service of 3 tasks"
 LB=$(aws elbv2 create-load-balancer --name web-alb --subnets "$SUBNET1" "$SUBNET2" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
 TG=$(aws elbv2 create-target-group --name web-tg --protocol HTTP --port 3000 --vpc-id "$VPC" --target-type ip \
-	--health-check-path /health --health-check-interval-seconds 5 --healthy-threshold-count 2 \
+	--health-check-path /health --health-check-interval-seconds 5 --health-check-timeout-seconds 2 --healthy-threshold-count 2 \
 	--query 'TargetGroups[0].TargetGroupArn' --output text)
 aws elbv2 modify-target-group-attributes --target-group-arn "$TG" --attributes Key=deregistration_delay.timeout_seconds,Value=5 >/dev/null
 aws elbv2 create-listener --load-balancer-arn "$LB" --protocol HTTP --port 80 --default-actions "Type=forward,TargetGroupArn=$TG" >/dev/null
@@ -97,7 +97,10 @@ check "the ALB answers on the same address" "$(curl -s -o /dev/null -w '%{http_c
 v2_only() { [ "$(for _ in 1 2 3 4 5 6; do curl -fsS "http://$ADDR/"; echo; done | grep -c '"v1"' || true)" = 0 ]; }
 wait_for "the ALB serves only v2" 30 v2_only
 three_records() { [ "$($DIG +short web.restart.local A | grep -c '^[0-9]' || true)" = 3 ]; }
-wait_for "web.restart.local has 3 A records again" 30 three_records
+wait_for "web.restart.local has 3 A records again" 30 three_records || {
+	echo "  dig: $($DIG +short web.restart.local A | tr '\n' ' ')"
+	echo "  instances: $(aws servicediscovery list-instances --service-id "${REGISTRY##*/}" --query 'Instances[].Attributes.AWS_INSTANCE_IPV4' --output text)"
+}
 
 aws ecs delete-service --cluster dev --service web --force >/dev/null
 aws ecs wait services-inactive --cluster dev --services web && pass "service deleted"

@@ -38,8 +38,9 @@ func TestKillDuringChurnKeepsEveryAcknowledgedWrite(t *testing.T) {
 	p := &churnProcess{tb: t, bin: bin, state: t.TempDir(), network: fmt.Sprintf("ecs-emulator-churn-%d", os.Getpid())}
 	t.Cleanup(p.stop)
 	w := newChurnWorld()
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	t.Logf("seed time %s", time.Now().Format(time.RFC3339Nano))
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 1))
+	t.Logf("seed %d", seed)
 
 	const rounds = 4
 	for round := range rounds {
@@ -49,6 +50,9 @@ func TestKillDuringChurnKeepsEveryAcknowledgedWrite(t *testing.T) {
 			w.setUp(t, c, image)
 		}
 		deadline := time.Now().Add(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		killEarly := time.Duration(rng.IntN(150)) * time.Millisecond
+		// The writer has its own generator: rand.Rand is not safe to share.
+		wrng := rand.New(rand.NewPCG(rng.Uint64(), uint64(round)))
 		done := make(chan int)
 		go func() {
 			n := 0
@@ -56,13 +60,13 @@ func TestKillDuringChurnKeepsEveryAcknowledgedWrite(t *testing.T) {
 			// lands between and inside requests and the services stay
 			// few enough to settle quickly on two cores.
 			for time.Now().Before(deadline) && n < 25 {
-				w.step(c, rng.IntN(100), rng.IntN(1000))
+				w.step(c, wrng.IntN(100), wrng.IntN(1000))
 				n++
-				time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
+				time.Sleep(time.Duration(wrng.IntN(40)) * time.Millisecond)
 			}
 			done <- n
 		}()
-		time.Sleep(time.Until(deadline) - time.Duration(rng.IntN(150))*time.Millisecond)
+		time.Sleep(time.Until(deadline) - killEarly)
 		p.kill()
 		t.Logf("round %d: killed after %d operations", round, <-done)
 	}

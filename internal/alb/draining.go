@@ -2,6 +2,7 @@ package alb
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -61,14 +62,18 @@ func (t *target) release() { t.inflight.Add(-1) }
 
 // requestContext derives the context of a proxied request: it ends with the
 // client's request or when the target's running requests are aborted.
+// An abort ends it with the cause errTargetAborted.
 func (t *target) requestContext(parent context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(parent)
-	stop := context.AfterFunc(t.abort.Load().ctx, cancel)
+	ctx, cancel := context.WithCancelCause(parent)
+	stop := context.AfterFunc(t.abort.Load().ctx, func() { cancel(errTargetAborted) })
 	return ctx, func() {
 		stop()
-		cancel()
+		cancel(nil)
 	}
 }
+
+// errTargetAborted is the cause of a request context ended by abortInflight.
+var errTargetAborted = errors.New("alb: request aborted at the end of the deregistration delay")
 
 // abortInflight cuts every request running on the target now.
 func (t *target) abortInflight() {

@@ -24,15 +24,28 @@ func newIdleConns(idle func() time.Duration) *idleConns {
 	return &idleConns{idle: idle, timers: map[net.Conn]*time.Timer{}}
 }
 
-// track is the http.Server's ConnState hook.
+// track is the http.Server's ConnState hook. It runs twice per request
+// (active, then idle), so a connection keeps one timer, reset rather than
+// made anew.
 func (c *idleConns) track(conn net.Conn, state http.ConnState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t := c.timers[conn]; t != nil {
-		t.Stop()
-		delete(c.timers, conn)
-	}
-	if state == http.StateNew || state == http.StateIdle {
-		c.timers[conn] = time.AfterFunc(c.idle(), func() { _ = conn.Close() })
+	t := c.timers[conn]
+	switch state {
+	case http.StateNew, http.StateIdle:
+		if t == nil {
+			c.timers[conn] = time.AfterFunc(c.idle(), func() { _ = conn.Close() })
+		} else {
+			t.Reset(c.idle())
+		}
+	case http.StateActive:
+		if t != nil {
+			t.Stop()
+		}
+	default: // hijacked or closed: no longer ours to time
+		if t != nil {
+			t.Stop()
+			delete(c.timers, conn)
+		}
 	}
 }

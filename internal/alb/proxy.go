@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -37,48 +36,56 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request, lt *listen
 	ctx, done := t.requestContext(r.Context())
 	defer done()
 
-	rp := &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			lt.rewrite(pr, scheme, t.addr)
-		},
+	// The listener's one proxy serves every target: the target travels in
+	// the inbound URL (origin-form on a server, so Scheme and Host are
+	// empty and free), which the proxy's clone of the request keeps. That
+	// spares a proxy and two closures per request.
+	r = r.WithContext(ctx)
+	r.URL.Scheme, r.URL.Host = scheme, t.addr
+	lt.proxy.ServeHTTP(w, r)
+}
+
+// newProxy returns the reverse proxy of one routing table.
+func (s *Server) newProxy(lt *listenerTable) *httputil.ReverseProxy {
+	return &httputil.ReverseProxy{
+		Rewrite:    lt.rewrite,
 		Transport:  lt.transport,
 		BufferPool: s.buffers,
 		ErrorLog:   s.errLog,
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			code := proxyErrorStatus(r.Context(), err)
-			s.log.Debug("proxy error", "target_group", t.tg, "target", t.addr, "status", code, "err", err)
+			s.log.Debug("proxy error", "target", r.URL.Host, "status", code, "err", err)
 			writeALBResponse(w, code)
 		},
 	}
-	rp.ServeHTTP(w, r.WithContext(ctx))
 }
 
-// rewrite points the outgoing request at the target and adds the headers ALB
-// adds. The client's Host header is kept.
-func (lt *listenerTable) rewrite(pr *httputil.ProxyRequest, scheme, addr string) {
-	out := pr.Out
-	out.URL.Scheme = scheme
-	out.URL.Host = addr
-
+// rewrite adds the headers ALB adds; the target is already in the URL (see
+// serveForward). The client's Host header is kept.
+func (lt *listenerTable) rewrite(pr *httputil.ProxyRequest) {
+	h := pr.Out.Header
 	// ReverseProxy strips X-Forwarded-* from Out; rebuild them from In.
+	// The keys are canonical already, so the map is written directly.
 	client := stripPort(pr.In.RemoteAddr)
 	xff := client
-	if prior := pr.In.Header.Values("X-Forwarded-For"); len(prior) > 0 {
+	if prior := pr.In.Header["X-Forwarded-For"]; len(prior) > 0 {
 		xff = strings.Join(prior, ", ") + ", " + client
 	}
-	out.Header.Set("X-Forwarded-For", xff)
-	out.Header.Set("X-Forwarded-Proto", lt.scheme)
-	out.Header.Set("X-Forwarded-Port", lt.port)
-	if out.Header.Get("X-Amzn-Trace-Id") == "" {
-		out.Header.Set("X-Amzn-Trace-Id", newTraceID(time.Now()))
+	h["X-Forwarded-For"] = []string{xff}
+	h["X-Forwarded-Proto"] = lt.schemeValue
+	h["X-Forwarded-Port"] = lt.portValue
+	if v := h["X-Amzn-Trace-Id"]; len(v) == 0 || v[0] == "" {
+		h["X-Amzn-Trace-Id"] = []string{newTraceID(time.Now())}
 	}
 }
 
 // proxyErrorStatus maps a failed round trip to the status ALB would send:
 // 504 when the target did not answer in time, 460 when the client left
-// first, 502 for everything else (refused, reset, malformed, aborted).
-func proxyErrorStatus(clientCtx context.Context, err error) int {
-	if clientCtx.Err() != nil {
+// first, 502 for everything else (refused, reset, malformed, aborted at the
+// end of a deregistration delay). ctx is the request's context from
+// target.requestContext, whose cause tells an abort from a client leaving.
+func proxyErrorStatus(ctx context.Context, err error) int {
+	if ctx.Err() != nil && !errors.Is(context.Cause(ctx), errTargetAborted) {
 		return statusClientClosed
 	}
 	var ne net.Error
@@ -89,14 +96,35 @@ func proxyErrorStatus(clientCtx context.Context, err error) int {
 }
 
 // newTraceID returns an X-Amzn-Trace-Id value: Root=1-<epoch hex>-<96 bits>.
+// It is formatted by hand: it is made for nearly every request.
 func newTraceID(now time.Time) string {
-	return fmt.Sprintf("Root=1-%08x-%08x%016x", uint32(now.Unix()), rand.Uint32(), rand.Uint64())
+	const prefix = "Root=1-"
+	var b [len(prefix) + 8 + 1 + 24]byte
+	n := copy(b[:], prefix)
+	n = putHex(b[:], n, uint64(uint32(now.Unix())), 8)
+	b[n] = '-'
+	n = putHex(b[:], n+1, uint64(rand.Uint32()), 8)
+	putHex(b[:], n, rand.Uint64(), 16)
+	return string(b[:])
+}
+
+// putHex writes the low digits*4 bits of v as lower-case hex at b[i:] and
+// returns the index after them.
+func putHex(b []byte, i int, v uint64, digits int) int {
+	const hex = "0123456789abcdef"
+	for k := digits - 1; k >= 0; k-- {
+		b[i+k] = hex[v&0xf]
+		v >>= 4
+	}
+	return i + digits
 }
 
 // newTargetTransport returns the connection pool toward targets for one load
 // balancer. Keep-alive is on; a target that does not start answering within
 // the idle timeout fails with a timeout (504); target certificates are not
-// verified, as ALB does not verify them either.
+// verified, as ALB does not verify them either. Compression is left to the
+// client and the target: by default Go's transport would ask for gzip on a
+// client's behalf and unzip the answer, changing what the client gets.
 func newTargetTransport(idle time.Duration) *http.Transport {
 	dial := 10 * time.Second // ALB's connect timeout toward targets
 	if idle < dial {
@@ -106,6 +134,7 @@ func newTargetTransport(idle time.Duration) *http.Transport {
 		DialContext:           (&net.Dialer{Timeout: dial, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   128,
+		DisableCompression:    true,
 		IdleConnTimeout:       90 * time.Second,
 		ResponseHeaderTimeout: idle,
 		ExpectContinueTimeout: time.Second,

@@ -353,3 +353,43 @@ func TestFixedResponseAndRules(t *testing.T) {
 		t.Fatalf("redirect: %d %q", code, from)
 	}
 }
+
+// TestEncodingUntouched: the proxy neither asks a target for gzip on a
+// client's behalf nor unzips what the target sends, as ALB passes both
+// through (Go's transport does both by default).
+func TestEncodingUntouched(t *testing.T) {
+	b := newBackend(t, "gz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Accept-Encoding", r.Header.Get("Accept-Encoding"))
+		if r.URL.Path == "/gz" {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", "4")
+			io.WriteString(w, "zzzz") // not real gzip: it must arrive as sent
+		}
+	})
+	s := newServer(t, Options{})
+	mustUpdate(t, s, oneLB(0, forward("tg"), TargetGroup{ARN: "tg", Targets: []Target{b.target()}}))
+	url := listenerURL(t, s, "l-1")
+
+	raw, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	br := bufio.NewReader(raw)
+	for _, path := range []string{"/", "/gz"} {
+		fmt.Fprintf(raw, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Accept-Encoding"); got != "" {
+			t.Errorf("%s: target saw Accept-Encoding %q, the client sent none", path, got)
+		}
+		if path == "/gz" && (resp.Header.Get("Content-Encoding") != "gzip" || string(body) != "zzzz" || resp.ContentLength != 4) {
+			t.Errorf("%s: got encoding %q length %d body %q, want it as the target sent it",
+				path, resp.Header.Get("Content-Encoding"), resp.ContentLength, body)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"strconv"
 	"strings"
 	"sync"
@@ -252,6 +253,9 @@ func (s *Server) syncGroup(g *group, tg *TargetGroup) error {
 		t := g.targets[key]
 		if t == nil {
 			t = newTarget(g.arn, key, s.events)
+			if tt.Healthy && hc.Enabled {
+				t.resumeHealthy()
+			}
 			g.targets[key] = t
 		}
 		// Fence and set the health mode before the target becomes
@@ -384,6 +388,9 @@ func (s *Server) syncListener(lb LoadBalancer, l Listener, st *lbState) error {
 		transport: st.transport,
 		idle:      st.idle,
 	}
+	lt.schemeValue = []string{lt.scheme}
+	lt.portValue = []string{lt.port}
+	lt.proxy = s.newProxy(lt)
 	var errs []error
 	def, err := compileAction(l.DefaultActions, s.groups)
 	if err != nil {
@@ -423,6 +430,11 @@ type listenerTable struct {
 	def       *compiledAction
 	transport *http.Transport
 	idle      time.Duration // the load balancer's idle timeout now
+	proxy     *httputil.ReverseProxy
+
+	// X-Forwarded-Proto and -Port values, shared read-only by every
+	// request (Header.Write only reads them).
+	schemeValue, portValue []string
 }
 
 // idle is the load balancer's current idle timeout (for request bodies and

@@ -38,7 +38,7 @@ func newLoadBalancers(a *App, pool, taskPool string) *loadBalancers {
 	}
 	lb.pool = netip.MustParsePrefix(pool).Masked()
 	lb.next = lb.pool.Addr().Next()
-	lb.elb = elbv2.New(elbv2.Options{Account: a.cfg.AccountID, Logger: a.log, OnChange: lb.nudge, Network: network{a.EC2}})
+	lb.elb = elbv2.New(elbv2.Options{Account: a.cfg.AccountID, Logger: a.log, OnChange: lb.nudge, Network: network{a.EC2}, State: a.State.Bucket(elbv2.Spec.Name)})
 	lb.data = alb.New(alb.Options{
 		Logger:            a.log,
 		CertificateLookup: a.certificate,
@@ -81,7 +81,10 @@ func (lb *loadBalancers) run(ctx context.Context) {
 func (lb *loadBalancers) sync(ctx context.Context) time.Time {
 	snap := lb.elb.Snapshot()
 	lb.syncTaskAddresses(ctx, snap)
-	data, next := lb.convert(snap)
+	data, next, fresh := lb.convert(snap)
+	for arn, addr := range fresh {
+		lb.elb.SetLoadBalancerAddress(arn, addr)
+	}
 	if err := lb.data.Update(data); err != nil {
 		lb.app.log.Warn("some load balancer configuration could not be applied", "err", err)
 	}
@@ -97,6 +100,30 @@ func (lb *loadBalancers) reset(ctx context.Context) {
 	lb.address = map[string]string{}
 	lb.next = lb.pool.Addr().Next()
 	lb.mu.Unlock()
+}
+
+// claimAddresses takes back the addresses load balancers restored from the
+// state directory were served at, before any new load balancer is given
+// one, and moves the next free address past them. Addresses no longer in
+// the pool are ignored (the load balancer gets a new one). Called under
+// lb.mu.
+func (lb *loadBalancers) claimAddresses(snap elbv2.Snapshot) {
+	taken := map[string]bool{}
+	for _, a := range lb.address {
+		taken[a] = true
+	}
+	for _, region := range snap.Regions {
+		for _, l := range region.LoadBalancers {
+			addr, err := netip.ParseAddr(l.Address)
+			if _, ok := lb.address[l.ARN]; ok || err != nil || !lb.pool.Contains(addr) || taken[l.Address] {
+				continue
+			}
+			lb.address[l.ARN], taken[l.Address] = l.Address, true
+			if !addr.Less(lb.next) {
+				lb.next = addr.Next()
+			}
+		}
+	}
 }
 
 // addressOf returns the load balancer's address, allocating one on first use.
@@ -120,18 +147,26 @@ func (lb *loadBalancers) staticDNS() map[string][]string {
 	return lb.dns
 }
 
-func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time) {
+// convert builds the data plane's configuration, and returns with it the
+// earliest drain deadline to come and the addresses the control plane does
+// not know yet (by load balancer ARN), to record there.
+func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time, map[string]string) {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
 	var out alb.Snapshot
 	var next time.Time
+	fresh := map[string]string{}
 	lb.dns = map[string][]string{}
 	lb.tasks.dns = map[string][]string{}
+	lb.claimAddresses(snap)
 	for _, region := range snap.Regions {
 		for _, l := range region.LoadBalancers {
 			addr := lb.addressOf(l.ARN)
 			if addr == "" {
 				continue
+			}
+			if addr != l.Address {
+				fresh[l.ARN] = addr
 			}
 			lb.dns[l.DNSName] = []string{addr}
 			out.LoadBalancers = append(out.LoadBalancers, convertLB(l, addr))
@@ -148,7 +183,7 @@ func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time) 
 			}
 		}
 	}
-	return out, next
+	return out, next, fresh
 }
 
 func convertLB(l elbv2.LoadBalancer, addr string) alb.LoadBalancer {
@@ -214,7 +249,7 @@ func convertTG(tg *elbv2.TargetGroup) alb.TargetGroup {
 		},
 	}
 	for _, t := range tg.Targets {
-		out.Targets = append(out.Targets, alb.Target{ID: t.ID, Port: int(t.Port), Draining: t.State == "draining"})
+		out.Targets = append(out.Targets, alb.Target{ID: t.ID, Port: int(t.Port), Draining: t.State == elbv2.StateDraining, Healthy: t.State == elbv2.StateHealthy})
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/localaws/ecsemu/internal/api/acm"
 	cfnapi "github.com/localaws/ecsemu/internal/api/cloudformation"
@@ -57,8 +58,10 @@ type App struct {
 	State      *state.DB         // nil without --state-dir
 
 	lbs       *loadBalancers
-	tnet      taskNet       // the task network (tasknetwork.go)
-	taskEP    taskEndpoints // services for task containers (taskendpoint.go)
+	taskDNS   atomic.Pointer[taskResolver] // nil until startTasks serves it
+	tasksUp   chan struct{}                // closed once startTasks is done
+	tnet      taskNet                      // the task network (tasknetwork.go)
+	taskEP    taskEndpoints                // services for task containers (taskendpoint.go)
 	ln        net.Listener
 	httpSrv   *http.Server
 	dnsSync   chan struct{}
@@ -77,8 +80,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		_ = db.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, Runtime: rt, State: db, dnsSync: make(chan struct{}, 1), done: make(chan struct{})}
-	a.ACM = acm.New(acm.Options{})
+	a := &App{cfg: cfg, log: log, Runtime: rt, State: db, dnsSync: make(chan struct{}, 1), done: make(chan struct{}), tasksUp: make(chan struct{})}
+	a.ACM = acm.New(acm.Options{State: a.State.Bucket(acm.Spec.Name)})
 	a.EC2 = ec2.New(ec2.Options{Account: cfg.AccountID, Logger: log, State: a.State.Bucket(ec2.Spec.Name)})
 	a.lbs = newLoadBalancers(a, cfg.ALBAddresses, cfg.ALBTaskAddresses)
 	a.ELB = a.lbs.elb
@@ -90,13 +93,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		SubnetZone:   network{a.EC2}.subnetZone,
 		State:        db.Bucket("ecs"),
 	})
-	a.IAM = iam.New(iam.Options{})
-	a.STS = sts.New(sts.Options{Directory: a.IAM})
-	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true})
-	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true})
-	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID})
+	a.IAM = iam.New(iam.Options{State: a.State.Bucket(iam.Spec.Name)})
+	a.STS = sts.New(sts.Options{Directory: a.IAM, State: a.State.Bucket(sts.Spec.Name)})
+	a.SSM = ssm.New(ssm.Options{Account: cfg.AccountID, Bootstrap: true, State: a.State.Bucket(ssm.Spec.Name)})
+	a.S3 = s3.New(s3.Options{Account: cfg.AccountID, Bootstrap: true, State: a.State.Bucket(s3.Spec.Name)})
+	a.Secrets = secretsmanager.New(secretsmanager.Options{Account: cfg.AccountID, State: a.State.Bucket(secretsmanager.Spec.Name)})
 	a.CloudMap = servicediscovery.New(servicediscovery.Options{Account: cfg.AccountID, OnChange: a.wakeDNS, VPCExists: a.EC2.VPCExists, State: db.Bucket(servicediscovery.Spec.Name)})
-	a.Logs = logs.New(logs.Options{Account: cfg.AccountID})
+	a.Logs = logs.New(logs.Options{Account: cfg.AccountID, State: a.State.Bucket(logs.Spec.Name)})
 	a.CFN = a.newCloudFormation()
 	a.Ships = logship.New(rt, a.Logs, logship.Options{Logger: log})
 	a.Reconciler = reconcile.New(a.ECS, rt, reconcile.Options{
@@ -118,7 +121,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	srv := server.New(server.Options{
 		Services: a.services(), Runtime: rt,
 		Region: cfg.Region, AccountID: cfg.AccountID, Version: version, Logger: log,
-		Reset: a.Reset, State: db, Outages: a.engineOutages, Adopting: a.Reconciler.Adopting,
+		Reset: a.Reset, State: db, Outages: a.engineOutages, Adopting: a.Reconciler.Adopting, TasksReady: a.TasksReady,
 	})
 	a.httpSrv = newEndpoint(srv.Handler(), cfg.HTTPIdleTimeout)
 	if err := a.restore(); err != nil {
@@ -136,9 +139,9 @@ func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger) (runti
 	return docker.New(ctx, docker.Options{Host: cfg.DockerHost, Network: cfg.DockerNetwork, PullTimeout: cfg.PullTimeout, Logger: log})
 }
 
-// Start listens on the endpoint, starts the DNS server and the reconciler,
-// and serves in the background. It returns once the endpoint accepts
-// requests.
+// Start listens on the endpoint, starts the DNS server for the host and
+// serves in the background. It returns once the endpoint accepts requests;
+// what tasks need from the engine follows in the background (startTasks).
 func (a *App) Start(ctx context.Context) error {
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
@@ -154,8 +157,6 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.Ships.Start(runCtx)
-	a.startTaskEndpoints(runCtx)
-	a.Reconciler.Start(runCtx)
 	go a.lbs.run(runCtx)
 	go func() {
 		defer close(a.done)
@@ -163,7 +164,49 @@ func (a *App) Start(ctx context.Context) error {
 			a.log.Error("endpoint stopped", "err", err)
 		}
 	}()
+	go a.startTasks(runCtx)
 	return nil
+}
+
+// startTasks readies what task containers get from the emulator (the task
+// network, its resolver, the AWS and metadata endpoints on it) and then
+// starts the reconciler. Creating the networks takes the engine 100 ms or
+// more, so it is kept off the start: the endpoint answers meanwhile, and
+// tasks launched in that time wait in PROVISIONING for the reconciler.
+// The health report says when it is done (tasksReady).
+func (a *App) startTasks(ctx context.Context) {
+	defer close(a.tasksUp)
+	a.startTaskDNS(ctx)
+	a.startTaskEndpoints(ctx)
+	a.Reconciler.Start(ctx)
+}
+
+// TasksReady says whether startTasks is done.
+func (a *App) TasksReady() bool {
+	select {
+	case <-a.tasksUp:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitTasksReady returns once startTasks is done (or ctx ends): tests
+// that look at task networking right after Start wait for it.
+func (a *App) WaitTasksReady(ctx context.Context) {
+	select {
+	case <-a.tasksUp:
+	case <-ctx.Done():
+	}
+}
+
+// stopTasks waits for startTasks (ending with the run context) and stops
+// the tasks' resolver.
+func (a *App) stopTasks(ctx context.Context) {
+	<-a.tasksUp
+	if tr := a.taskDNS.Load(); tr != nil {
+		_ = tr.srv.Shutdown(ctx)
+	}
 }
 
 // Endpoint is the URL of the AWS endpoint, e.g. http://127.0.0.1:4566.
@@ -175,9 +218,10 @@ func (a *App) Endpoint() string { return "http://" + a.ln.Addr().String() }
 func (a *App) Shutdown(ctx context.Context) {
 	_ = a.httpSrv.Shutdown(ctx)
 	<-a.done
+	a.cancelRun()
+	a.stopTasks(ctx)
 	a.taskEP.shutdown(ctx)
 	a.CFN.Close()
-	a.cancelRun()
 	a.Reconciler.Wait()
 	a.Reconciler.Shutdown(ctx)
 	a.Ships.Wait()

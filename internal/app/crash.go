@@ -15,9 +15,10 @@ func (a *App) Crash() {
 	<-a.done
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	a.cancelRun()
+	a.stopTasks(ctx)
 	a.taskEP.shutdown(ctx)
 	a.CFN.Close()
-	a.cancelRun()
 	a.Reconciler.Wait()
 	a.Ships.Wait()
 	_ = a.lbs.data.Shutdown(ctx)

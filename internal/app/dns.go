@@ -11,26 +11,16 @@ import (
 	"github.com/localaws/ecsemu/internal/dnsserver"
 )
 
-// startDNS starts the Cloud Map DNS server on the host address and, when
-// task DNS is on and the engine answers, on the task network's gateway
-// (port 53), which then becomes every task's resolver.
+// startDNS starts the Cloud Map DNS server on the host address, at once
+// (the task network's resolver follows in startTaskDNS).
+// The sync loop starts only once a.DNS is set: it reads the field.
 func (a *App) startDNS(ctx context.Context) error {
-	host, task := a.dnsAddrs(ctx)
-	addrs := append(host, task...)
-	if len(addrs) == 0 {
+	if a.cfg.DNSListen == "" || a.cfg.DNSListen == "off" {
+		go a.dnsLoop(ctx)
 		return nil
 	}
-	a.DNS = dnsserver.New(dnsserver.Options{Addrs: addrs, Allow: a.taskDNSClients(ctx, task), Logger: a.log})
-	err := a.DNS.Start(ctx)
-	if err != nil && len(task) > 0 {
-		// Port 53 needs root or CAP_NET_BIND_SERVICE: without it tasks keep
-		// Docker's resolver, and Cloud Map names resolve from the host only.
-		a.log.Warn("cannot serve DNS to tasks; they keep Docker's resolver", "addr", task[0], "err", err)
-		a.Reconciler.SetTaskDNS(nil)
-		a.DNS = dnsserver.New(dnsserver.Options{Addrs: host, Logger: a.log})
-		err = a.DNS.Start(ctx)
-	}
-	if err != nil {
+	a.DNS = dnsserver.New(dnsserver.Options{Addrs: []string{a.cfg.DNSListen}, Logger: a.log})
+	if err := a.DNS.Start(ctx); err != nil {
 		return err
 	}
 	a.syncDNS()
@@ -39,38 +29,50 @@ func (a *App) startDNS(ctx context.Context) error {
 	return nil
 }
 
-// dnsAddrs lists the addresses to serve DNS on: for the host, and on the
-// task network's gateway for tasks.
-func (a *App) dnsAddrs(ctx context.Context) (host, task []string) {
-	if a.cfg.DNSListen != "" && a.cfg.DNSListen != "off" {
-		host = append(host, a.cfg.DNSListen)
-	}
+// taskResolver is the DNS server on the task network's gateway (port
+// 53): every task's resolver.
+type taskResolver struct {
+	srv     *dnsserver.Server
+	gateway string
+}
+
+// startTaskDNS serves DNS on the task network's gateway, when task DNS is
+// on and the engine answers, and makes it the resolver of tasks started
+// from now on. Part of startTasks, before the reconciler starts.
+func (a *App) startTaskDNS(ctx context.Context) {
 	if !a.cfg.DNSForTasks {
-		return host, nil
+		return
 	}
 	gw := a.taskNetwork(ctx).gateway
 	if gw == "" {
-		return host, nil // tasks use Docker's default DNS
+		return // tasks use Docker's default DNS
+	}
+	addr := net.JoinHostPort(gw, "53")
+	srv := dnsserver.New(dnsserver.Options{Addrs: []string{addr}, Allow: a.taskDNSClients(ctx, addr), Logger: a.log})
+	if err := srv.Start(ctx); err != nil {
+		// Port 53 needs root or CAP_NET_BIND_SERVICE: without it tasks keep
+		// Docker's resolver, and Cloud Map names resolve from the host only.
+		a.log.Warn("cannot serve DNS to tasks; they keep Docker's resolver", "addr", addr, "err", err)
+		return
 	}
 	a.Reconciler.SetTaskDNS([]string{gw})
-	return host, []string{net.JoinHostPort(gw, "53")}
+	a.taskDNS.Store(&taskResolver{srv: srv, gateway: gw})
+	a.syncDNS()
+	a.log.Info("DNS server for tasks ready", "addr", addr)
 }
 
 // taskDNSClients limits the resolver on the task network's gateway to
 // clients on that network: containers of other Docker networks (and other
 // hosts, where the host routes) get REFUSED instead of a resolver that
 // forwards for them.
-func (a *App) taskDNSClients(ctx context.Context, task []string) map[string][]netip.Prefix {
-	if len(task) == 0 {
-		return nil
-	}
+func (a *App) taskDNSClients(ctx context.Context, addr string) map[string][]netip.Prefix {
 	subnet, err := netip.ParsePrefix(a.taskNetwork(ctx).subnet)
 	if err != nil {
 		// Without the subnet, answer nobody there rather than everybody.
 		a.log.Warn("the task network's subnet is unknown: its resolver refuses every client", "err", err)
 		subnet = netip.MustParsePrefix("255.255.255.255/32")
 	}
-	return map[string][]netip.Prefix{task[0]: {subnet.Masked()}}
+	return map[string][]netip.Prefix{addr: {subnet.Masked()}}
 }
 
 // wakeDNS asks for a DNS rebuild without blocking (Cloud Map's OnChange).
@@ -93,16 +95,31 @@ func (a *App) dnsLoop(ctx context.Context) {
 	}
 }
 
-// syncDNS publishes Cloud Map's records and the load balancers' names.
+// syncDNS publishes Cloud Map's records and the load balancers' names to
+// the host's DNS server and the tasks'.
 func (a *App) syncDNS() {
 	snap := dnsSnapshot(a.CloudMap.DNSSnapshot())
 	snap.Static = a.lbs.staticDNS()
-	if gw := a.tnet.gateway; gw != "" && a.cfg.DNSForTasks {
-		snap.Views = map[string]map[string][]string{gw: a.lbs.taskDNS()}
+	tr := a.taskDNS.Load()
+	if tr != nil {
+		snap.Views = map[string]map[string][]string{tr.gateway: a.lbs.taskDNS()}
 	}
-	if err := a.DNS.Update(snap); err != nil {
-		a.log.Warn("some Cloud Map records cannot be served over DNS", "err", err)
+	for _, srv := range []*dnsserver.Server{a.DNS, tr.server()} {
+		if srv == nil {
+			continue
+		}
+		if err := srv.Update(snap); err != nil {
+			a.log.Warn("some Cloud Map records cannot be served over DNS", "err", err)
+		}
 	}
+}
+
+// server is the resolver's server, nil without one.
+func (tr *taskResolver) server() *dnsserver.Server {
+	if tr == nil {
+		return nil
+	}
+	return tr.srv
 }
 
 // dnsSnapshot turns Cloud Map's DNS view into the DNS server's model.

@@ -26,7 +26,10 @@ func (a *App) taskNetwork(ctx context.Context) taskNet {
 	if !ok {
 		return a.tnet
 	}
-	gctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// Not cancelled by a shutdown that begins meanwhile: the engine would
+	// finish a create whose request was abandoned, and the shutdown, which
+	// waits for this, would not know to remove the network.
+	gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	gw, err := drt.Gateway(gctx)
 	if err != nil {

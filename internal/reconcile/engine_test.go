@@ -40,12 +40,12 @@ func TestEngineOutageIsReportedAndEndsWithAFullPass(t *testing.T) {
 	r := New(api, runtime.Disabled{}, Options{Now: clock})
 	var mu sync.Mutex
 	woken := map[string]int{}
-	r.queue = NewQueue(t.Context(), func(_ context.Context, key string) time.Duration {
+	r.queue.Store(NewQueue(t.Context(), func(_ context.Context, key string) time.Duration {
 		mu.Lock()
 		defer mu.Unlock()
 		woken[key]++
 		return 0
-	})
+	}))
 	r.engine.status.Watched, r.engine.status.Reachable = true, true
 
 	wait := r.engineChecked(errors.New("dial unix /var/run/docker.sock: connect: no such file or directory"), engineCheckEvery)
@@ -64,7 +64,7 @@ func TestEngineOutageIsReportedAndEndsWithAFullPass(t *testing.T) {
 	if !st.Reachable || !st.DownSince.IsZero() || st.LastOutage != 90*time.Second || st.Outages != 1 {
 		t.Fatalf("after the engine came back: %+v", st)
 	}
-	r.queue.Wait()
+	r.queue.Load().Wait()
 	mu.Lock()
 	defer mu.Unlock()
 	if woken[serviceKeyPrefix+*svc.Service.ServiceArn] == 0 {

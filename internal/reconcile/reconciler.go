@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
@@ -55,7 +56,7 @@ type Reconciler struct {
 	opts          Options
 	log           *slog.Logger
 	now           func() time.Time
-	queue         *Queue
+	queue         atomic.Pointer[Queue] // nil until Start
 	hooks         []Hook
 	healthSources []HealthSource
 	oom           oomWitness
@@ -102,7 +103,7 @@ func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
 // Notify wakes the reconciler for a store change. It never blocks; changes
 // before Run starts are picked up by Run's first full pass.
 func (r *Reconciler) Notify(c ecsapi.Change) {
-	q := r.queue
+	q := r.queue.Load()
 	if q == nil {
 		return
 	}
@@ -120,7 +121,7 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 // are reconciled from where they are, not started again.
 func (r *Reconciler) Start(ctx context.Context) {
 	r.startAdoption()
-	r.queue = NewQueue(ctx, r.handle)
+	r.queue.Store(NewQueue(ctx, r.handle))
 	go r.sweepOrphans(ctx)
 	go r.watchEvents(ctx)
 	go r.resyncLoop(ctx)
@@ -174,10 +175,10 @@ func (r *Reconciler) resyncLoop(ctx context.Context) {
 func (r *Reconciler) enqueueAll() {
 	for _, s := range r.api.Stores() {
 		for _, arn := range s.TaskARNs() {
-			r.queue.Enqueue(taskKeyPrefix + arn)
+			r.queue.Load().Enqueue(taskKeyPrefix + arn)
 		}
 		for _, arn := range s.ServiceARNs() {
-			r.queue.Enqueue(serviceKeyPrefix + arn)
+			r.queue.Load().Enqueue(serviceKeyPrefix + arn)
 		}
 	}
 }
@@ -213,7 +214,7 @@ func (r *Reconciler) consumeEvents(ctx context.Context, events <-chan runtime.Ev
 				r.oom.add(ev.ContainerID, r.now())
 			}
 			if arn := ev.Labels[runtime.LabelTaskARN]; arn != "" {
-				r.queue.Enqueue(taskKeyPrefix + arn)
+				r.queue.Load().Enqueue(taskKeyPrefix + arn)
 			}
 		}
 	}
@@ -221,7 +222,7 @@ func (r *Reconciler) consumeEvents(ctx context.Context, events <-chan runtime.Ev
 
 // Wait waits for running reconcile steps after ctx was cancelled.
 func (r *Reconciler) Wait() {
-	if r.queue != nil {
-		r.queue.Wait()
+	if q := r.queue.Load(); q != nil {
+		q.Wait()
 	}
 }

@@ -361,5 +361,5 @@ func (r *Reconciler) recordLaunchFailure(store *ecsapi.Store, t *ecsapi.Task) {
 	if report {
 		store.AddServiceEvent(arn, fmt.Sprintf("(service %s) is unable to consistently start tasks successfully.", name))
 	}
-	r.queue.Enqueue(serviceKeyPrefix + arn) // the failure may trip the circuit breaker
+	r.queue.Load().Enqueue(serviceKeyPrefix + arn) // the failure may trip the circuit breaker
 }

@@ -57,20 +57,22 @@ func (h *ServiceRegistryHook) Observe(ctx context.Context, t ecsapi.Task) {
 	switch {
 	case !known && health == sdtypes.CustomHealthStatusHealthy:
 		h.register(ctx, t, health)
-	case known && last != health:
+	case !known:
+		// Not registered by this run, but maybe by the one before a
+		// restart: its instance must not stay HEALTHY.
+		h.setHealth(ctx, t, health)
+	case last != health:
 		h.setHealth(ctx, t, health)
 	}
 }
 
-// Deactivate deregisters the task from every registry.
+// Deactivate deregisters the task from every registry. Cloud Map is asked,
+// not what this run registered: a task adopted after a restart was
+// registered by the run before.
 func (h *ServiceRegistryHook) Deactivate(ctx context.Context, t ecsapi.Task) (bool, error) {
 	h.mu.Lock()
-	_, known := h.registered[*t.TaskArn]
 	delete(h.registered, *t.TaskArn)
 	h.mu.Unlock()
-	if !known {
-		return true, nil
-	}
 	for _, reg := range t.ServiceRegistries {
 		err := h.withStore(deref(reg.RegistryArn), func(s *servicediscovery.Store) error {
 			return s.DeregisterInstanceDirect(ctx, deref(reg.RegistryArn), ecsapi.TaskID(*t.TaskArn))
@@ -98,19 +100,28 @@ func (h *ServiceRegistryHook) register(ctx context.Context, t ecsapi.Task, healt
 	h.mu.Unlock()
 }
 
+// setHealth reports a registered task's health. A task whose instance is
+// missing stays unknown, so that it is registered once HEALTHY.
 func (h *ServiceRegistryHook) setHealth(ctx context.Context, t ecsapi.Task, health sdtypes.CustomHealthStatus) {
+	missing := false
 	for _, reg := range t.ServiceRegistries {
 		err := h.withStore(deref(reg.RegistryArn), func(s *servicediscovery.Store) error {
 			return s.SetInstanceHealth(ctx, deref(reg.RegistryArn), ecsapi.TaskID(*t.TaskArn), health)
 		})
 		var noCustom *sdtypes.CustomHealthNotFound
-		if err != nil && !errors.As(err, &noCustom) {
+		var gone *sdtypes.InstanceNotFound
+		missing = missing || errors.As(err, &gone)
+		if err != nil && !errors.As(err, &noCustom) && !errors.As(err, &gone) {
 			h.log.Warn("updating a task's Cloud Map health failed", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
 		}
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if missing {
+		delete(h.registered, *t.TaskArn)
+		return
+	}
 	h.registered[*t.TaskArn] = health
-	h.mu.Unlock()
 }
 
 func (h *ServiceRegistryHook) withStore(registry string, fn func(*servicediscovery.Store) error) error {

@@ -35,6 +35,9 @@ type dockerHealth struct {
 	Version    string `json:"version,omitempty"`
 	APIVersion string `json:"apiVersion,omitempty"`
 	Error      string `json:"error,omitempty"`
+	// TasksReady is false while the task network and what tasks get on
+	// it are still being set up after a start.
+	TasksReady *bool `json:"tasksReady,omitempty"`
 	// Outages since start, as the reconciler saw them.
 	DownSince       string  `json:"downSince,omitempty"`
 	Outages         int     `json:"outages"`
@@ -67,6 +70,10 @@ func (s *Server) dockerHealth(ctx context.Context) dockerHealth {
 	h := dockerHealth{Reachable: true, Endpoint: info.Endpoint, Version: info.Version, APIVersion: info.APIVersion}
 	if err != nil {
 		h = dockerHealth{Endpoint: s.opts.Runtime.Endpoint(), Error: err.Error()}
+	}
+	if s.opts.TasksReady != nil {
+		ready := s.opts.TasksReady()
+		h.TasksReady = &ready
 	}
 	if s.opts.Outages != nil {
 		o := s.opts.Outages()

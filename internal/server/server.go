@@ -41,6 +41,9 @@ type Options struct {
 	// Adopting reports the restored tasks not yet adopted and how long
 	// adopting all took (nil: not reported).
 	Adopting func() (pending int, took time.Duration)
+	// TasksReady says whether what tasks need from the engine (their
+	// network, resolver and endpoints) is set up (nil: not reported).
+	TasksReady func() bool
 }
 
 // EngineOutages is what the health report says of engine outages.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // Options configures the ACM API.
@@ -25,6 +26,9 @@ type Options struct {
 	// DeleteCertificate refuses such certificates and listings report it.
 	// Nil: no certificate is in use.
 	InUse func(arn string) bool
+	// State keeps every region's certificates across restarts
+	// (persist.go); nil keeps nothing.
+	State *state.Bucket
 }
 
 // API serves ACM operations. It is safe for concurrent use.

@@ -54,7 +54,7 @@ func (s *Store) RequestCertificate(_ context.Context, in *acm.RequestCertificate
 	}
 	now := s.opts.Now().UTC().Truncate(1e9)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if t, ok := s.tokens[deref(in.IdempotencyToken)]; ok && now.Sub(t.at) < idempotencyWindow {
 		return &acm.RequestCertificateOutput{CertificateArn: ptr(t.arn)}, nil
 	}
@@ -62,8 +62,12 @@ func (s *Store) RequestCertificate(_ context.Context, in *acm.RequestCertificate
 	if err != nil {
 		return nil, err
 	}
+	key, err := keyPEM(pair.PrivateKey)
+	if err != nil {
+		return nil, err
+	}
 	arn := s.newARN()
-	c := &certificate{body: body, pair: pair, tags: mergeTags(nil, in.Tags)}
+	c := &certificate{body: body, pair: pair, key: key, tags: mergeTags(nil, in.Tags)}
 	c.detail = s.detail(arn, leaf, alg)
 	c.detail.Type = types.CertificateTypeAmazonIssued
 	c.detail.Issuer = ptr("Amazon")
@@ -75,6 +79,9 @@ func (s *Store) RequestCertificate(_ context.Context, in *acm.RequestCertificate
 	}
 	s.add(c)
 	if in.IdempotencyToken != nil {
+		if old, ok := s.tokens[*in.IdempotencyToken]; ok {
+			s.touch(old.arn) // its record lists the token
+		}
 		s.tokens[*in.IdempotencyToken] = issuedToken{arn: arn, at: now}
 	}
 	return &acm.RequestCertificateOutput{CertificateArn: ptr(arn)}, nil
@@ -172,7 +179,7 @@ func (s *Store) DescribeCertificate(_ context.Context, in *acm.DescribeCertifica
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(*in.CertificateArn)
 	if err != nil {
 		return nil, err
@@ -209,7 +216,7 @@ func (s *Store) ListCertificates(_ context.Context, in *acm.ListCertificatesInpu
 		}
 		list = append(list, s.summary(c, status))
 	}
-	s.mu.Unlock()
+	s.unlock()
 	n := 1000
 	if in.MaxItems != nil {
 		n = int(*in.MaxItems)
@@ -260,13 +267,14 @@ func (s *Store) DeleteCertificate(_ context.Context, in *acm.DeleteCertificateIn
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if _, err := s.cert(*in.CertificateArn); err != nil {
 		return nil, err
 	}
 	if s.opts.InUse(*in.CertificateArn) {
 		return nil, &types.ResourceInUseException{Message: msgf("Certificate %s in account %s is in use.", *in.CertificateArn, s.account)}
 	}
+	s.touch(*in.CertificateArn)
 	delete(s.certs, *in.CertificateArn)
 	s.order = slices.DeleteFunc(s.order, func(a string) bool { return a == *in.CertificateArn })
 	return &acm.DeleteCertificateOutput{}, nil
@@ -284,7 +292,7 @@ func (s *Store) GetCertificate(_ context.Context, in *acm.GetCertificateInput) (
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(*in.CertificateArn)
 	if err != nil {
 		return nil, err

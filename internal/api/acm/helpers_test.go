@@ -11,8 +11,10 @@ import (
 
 	acmapi "github.com/localaws/ecsemu/internal/api/acm"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/apitest"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
+	"github.com/localaws/ecsemu/internal/testutil/statetest"
 )
 
 const (
@@ -30,18 +32,53 @@ type env struct {
 	c     *acm.Client
 	clock *apitest.Clock
 	inUse sync.Map // ARN → true
+	db    *state.DB
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvAt(t, t.TempDir(), false)
+}
+
+// newEnvAt serves ACM on the state directory dir, restored from it first
+// when restore is set. Every test runs against a state directory: after
+// each request the store must hold exactly what the API holds, and at the
+// end Restore must give it back.
+func newEnvAt(t *testing.T, dir string, restore bool) *env {
+	t.Helper()
 	e := &env{clock: apitest.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))}
-	e.api = acmapi.New(acmapi.Options{Now: e.clock.Now, InUse: func(arn string) bool { _, ok := e.inUse.Load(arn); return ok }})
-	url := apitest.Serve(t, region, server.Service{Spec: acmapi.Spec, JSON: e.api})
+	e.db = statetest.Open(t, dir)
+	e.api = acmapi.New(acmapi.Options{Now: e.clock.Now, InUse: func(arn string) bool { _, ok := e.inUse.Load(arn); return ok },
+		State: e.db.Bucket(acmapi.Spec.Name)})
+	if restore {
+		if err := e.api.Restore(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { e.closeState(t) })
+	checked := statetest.JSON(t, e.api, func() error { return acmapi.CheckStored(e.api) })
+	url := apitest.Serve(t, region, server.Service{Spec: acmapi.Spec, JSON: checked})
 	e.c = acm.NewFromConfig(apitest.ConfigAs(region, "test", "test", ""), func(o *acm.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.APIOptions = append(o.APIOptions, opcoverage.Record)
 	})
 	return e
+}
+
+// closeState checks the state directory against the API and closes it
+// (a restart: the API must not be used afterwards).
+func (e *env) closeState(t *testing.T) {
+	t.Helper()
+	if e.db == nil {
+		return
+	}
+	if err := acmapi.CheckState(e.api); err != nil {
+		t.Error(err)
+	}
+	if err := e.db.Close(); err != nil {
+		t.Error(err)
+	}
+	e.db = nil
 }
 
 func apiError(t *testing.T, err error, code, message string) {

@@ -40,7 +40,7 @@ func (s *Store) ImportCertificate(_ context.Context, in *acm.ImportCertificateIn
 	}
 	appendChain(&pair, in.CertificateChain)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	arn := s.newARN()
 	tags := mergeTags(nil, in.Tags)
 	if in.CertificateArn != nil {
@@ -56,14 +56,16 @@ func (s *Store) ImportCertificate(_ context.Context, in *acm.ImportCertificateIn
 		}
 		arn, tags = *in.CertificateArn, old.tags
 	}
-	c := &certificate{body: string(in.Certificate), chain: string(in.CertificateChain), pair: pair, tags: tags}
+	c := &certificate{body: string(in.Certificate), chain: string(in.CertificateChain), pair: pair, key: string(in.PrivateKey), tags: tags}
 	c.detail = s.detail(arn, leaf, keyAlgorithm(leaf))
 	c.detail.Type = types.CertificateTypeImported
 	c.detail.Issuer = ptr(leaf.Issuer.CommonName)
 	c.detail.ImportedAt = ptr(s.opts.Now().UTC().Truncate(1e9))
 	if old, ok := s.certs[arn]; ok {
 		c.detail.CreatedAt = old.detail.CreatedAt
+		c.seq = old.seq
 		s.certs[arn] = c
+		s.touch(arn)
 	} else {
 		s.add(c)
 	}

@@ -1,5 +1,12 @@
 package acm
 
+import "log/slog"
+
 // Reset forgets every certificate of every account and region, as POST /_emulator/reset asks: requests afterwards see a new
 // account.
-func (a *API) Reset() { a.stores.Reset() }
+func (a *API) Reset() {
+	a.stores.Reset()
+	if err := a.opts.State.Clear(); err != nil {
+		slog.Default().Error("acm: state not cleared", "err", err)
+	}
+}

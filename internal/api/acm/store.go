@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/acm/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // idempotencyWindow is how long RequestCertificate's IdempotencyToken
@@ -24,6 +26,9 @@ type Store struct {
 	certs  map[string]*certificate // by ARN
 	order  []string                // ARNs by creation
 	tokens map[string]issuedToken  // idempotency token → certificate
+	seq    int                     // the last certificate's creation number
+	// journal collects the records changed under mu (persist.go).
+	journal *state.Journal
 }
 
 type issuedToken struct {
@@ -38,10 +43,13 @@ type certificate struct {
 	body   string // PEM
 	chain  string // PEM, "" for requested (self-signed) certificates
 	pair   tls.Certificate
+	key    string // the private key, PEM, for the state directory
+	seq    int    // creation number: the order List shows
 }
 
 func newStore(account, region string, opts Options) *Store {
-	return &Store{account: account, region: region, opts: opts, certs: map[string]*certificate{}, tokens: map[string]issuedToken{}}
+	return &Store{account: account, region: region, opts: opts, certs: map[string]*certificate{}, tokens: map[string]issuedToken{},
+		journal: opts.State.Journal()}
 }
 
 // newARN is a certificate ARN with a random UUID.
@@ -72,8 +80,11 @@ func checkARN(arn string) error {
 
 // add stores a new certificate; the caller holds the lock.
 func (s *Store) add(c *certificate) {
+	s.seq++
+	c.seq = s.seq
 	s.certs[*c.detail.CertificateArn] = c
 	s.order = append(s.order, *c.detail.CertificateArn)
+	s.touch(*c.detail.CertificateArn)
 }
 
 // status is a certificate's status now: an issued one past NotAfter has

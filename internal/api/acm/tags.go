@@ -56,7 +56,7 @@ func (s *Store) AddTagsToCertificate(_ context.Context, in *acm.AddTagsToCertifi
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(*in.CertificateArn)
 	if err != nil {
 		return nil, err
@@ -65,6 +65,7 @@ func (s *Store) AddTagsToCertificate(_ context.Context, in *acm.AddTagsToCertifi
 	if len(tags) > maxTags {
 		return nil, &types.TooManyTagsException{Message: msgf("the certificate %s has too many tags", *in.CertificateArn)}
 	}
+	s.touch(*in.CertificateArn)
 	c.tags = tags
 	return &acm.AddTagsToCertificateOutput{}, nil
 }
@@ -85,11 +86,12 @@ func (s *Store) RemoveTagsFromCertificate(_ context.Context, in *acm.RemoveTagsF
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(*in.CertificateArn)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(*in.CertificateArn)
 	c.tags = slices.DeleteFunc(c.tags, func(have types.Tag) bool {
 		return slices.ContainsFunc(in.Tags, func(rm types.Tag) bool {
 			return deref(rm.Key) == deref(have.Key) && (rm.Value == nil || deref(rm.Value) == deref(have.Value))
@@ -109,7 +111,7 @@ func (s *Store) ListTagsForCertificate(_ context.Context, in *acm.ListTagsForCer
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(*in.CertificateArn)
 	if err != nil {
 		return nil, err

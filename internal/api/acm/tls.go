@@ -24,7 +24,7 @@ func (a *API) TLSCertificate(arn string) (*tls.Certificate, error) {
 	}
 	s := a.Store(account, region)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(arn)
 	if err != nil {
 		return nil, err

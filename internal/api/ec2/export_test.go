@@ -1,11 +1,10 @@
 package ec2
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
+
+	"github.com/localaws/ecsemu/internal/testutil/statetest"
 )
 
 // CheckState is CheckStored and whether Restore into a new API gives the
@@ -23,7 +22,7 @@ func CheckState(a *API) error {
 	if err != nil {
 		return err
 	}
-	return sameRecords("restored", again, want)
+	return statetest.Same("restored", again, want)
 }
 
 // CheckStored says whether the state directory holds exactly what the API
@@ -42,7 +41,7 @@ func CheckStored(a *API) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return want, sameRecords("stored", got, want)
+	return want, statetest.Same("stored", got, want)
 }
 
 // records encodes every record of every region as unlock would store it.
@@ -118,35 +117,4 @@ func (a *API) records() (map[string]string, error) {
 		s.mu.Unlock()
 	}
 	return out, nil
-}
-
-func sameRecords(what string, got, want map[string]string) error {
-	var diffs []string
-	for k, w := range want {
-		g, ok := got[k]
-		switch {
-		case !ok:
-			diffs = append(diffs, "missing "+k+": "+w)
-		case !jsonEqual(g, w):
-			diffs = append(diffs, "differs "+k+":\n  got  "+g+"\n  want "+w)
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			diffs = append(diffs, "extra "+k+": "+got[k])
-		}
-	}
-	if len(diffs) == 0 {
-		return nil
-	}
-	sort.Strings(diffs)
-	return fmt.Errorf("%s records differ from memory:\n%s", what, strings.Join(diffs, "\n"))
-}
-
-func jsonEqual(a, b string) bool {
-	var x, y bytes.Buffer
-	if json.Compact(&x, []byte(a)) != nil || json.Compact(&y, []byte(b)) != nil {
-		return a == b
-	}
-	return x.String() == y.String()
 }

@@ -1,6 +1,7 @@
 // Package elbv2 implements the control plane of Elastic Load Balancing v2
 // (Application Load Balancers only) over the awsQuery protocol, on top of an
-// in-memory store per region.
+// in-memory store per region, kept in the state directory when
+// Options.State is set (persist.go).
 //
 // Besides the wire API it offers the rest of the emulator an in-process
 // interface without the AWS wire:
@@ -39,6 +40,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/awsproto"
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // APIVersion is the awsQuery Version of ELBv2 requests.
@@ -71,6 +73,9 @@ type Options struct {
 	// Nil: subnets are placed in invented zones of one made-up VPC.
 	Network NetworkLookup
 	Logger  *slog.Logger
+	// State keeps every resource across restarts (persist.go); nil keeps
+	// nothing.
+	State *state.Bucket
 }
 
 // API serves ELBv2 operations. It is safe for concurrent use.

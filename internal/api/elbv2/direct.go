@@ -53,6 +53,7 @@ func (a *API) SetTargetHealth(tgARN string, target TargetKey, state, reason, des
 		return
 	}
 	t.health, t.reason, t.description = state, reason, description
+	s.touchTarget(tg, target)
 	s.changed()
 }
 

@@ -185,6 +185,8 @@ func (s *Store) CreateListener(_ context.Context, in *sdk.CreateListenerInput) (
 	s.listeners[arn] = l
 	s.rules[def.arn] = def
 	s.setInitialTags(arn, in.Tags)
+	s.touchARN(arn)
+	s.touchARN(def.arn)
 	s.refreshUsage()
 	return &sdk.CreateListenerOutput{Listeners: []types.Listener{clone.Of(l.view)}}, nil
 }
@@ -218,10 +220,12 @@ func (s *Store) deleteListener(arn string) {
 		if r.listenerARN == arn {
 			delete(s.rules, rarn)
 			delete(s.tags, rarn)
+			s.touchARN(rarn)
 		}
 	}
 	delete(s.listeners, arn)
 	delete(s.tags, arn)
+	s.touchARN(arn)
 }
 
 // DeleteListener deletes a listener and its rules.
@@ -295,6 +299,8 @@ func (s *Store) ModifyListener(_ context.Context, in *sdk.ModifyListenerInput) (
 	}
 	l.view = view
 	s.rules[l.defaultRule].actions = clone.Of(view.DefaultActions)
+	s.touchARN(*in.ListenerArn)
+	s.touchARN(l.defaultRule)
 	s.refreshUsage()
 	return &sdk.ModifyListenerOutput{Listeners: []types.Listener{clone.Of(l.view)}}, nil
 }
@@ -335,6 +341,7 @@ func (s *Store) ModifyListenerAttributes(_ context.Context, in *sdk.ModifyListen
 		return nil, err
 	}
 	l.attrs = merged
+	s.touchARN(*in.ListenerArn)
 	s.changed()
 	return &sdk.ModifyListenerAttributesOutput{Attributes: listenerAttributeList(merged)}, nil
 }
@@ -372,6 +379,7 @@ func (s *Store) AddListenerCertificates(_ context.Context, in *sdk.AddListenerCe
 		return nil, &types.TooManyCertificatesException{Message: msgf("A listener can have at most %d certificates", maxCertificates)}
 	}
 	l.extraCerts = certs
+	s.touchARN(*in.ListenerArn)
 	s.changed()
 	return out, nil
 }
@@ -397,6 +405,7 @@ func (s *Store) RemoveListenerCertificates(_ context.Context, in *sdk.RemoveList
 		drop[arn] = true
 	}
 	l.extraCerts = slices.DeleteFunc(slices.Clone(l.extraCerts), func(arn string) bool { return drop[arn] })
+	s.touchARN(*in.ListenerArn)
 	s.changed()
 	return &sdk.RemoveListenerCertificatesOutput{}, nil
 }

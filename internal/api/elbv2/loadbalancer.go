@@ -236,6 +236,7 @@ func (s *Store) CreateLoadBalancer(_ context.Context, in *sdk.CreateLoadBalancer
 	}
 	for id, zone := range fresh {
 		s.subnets[id] = zone
+		s.touch(kindSubnet, id)
 	}
 	id := s.api.opts.IDs.ResourceID()
 	arn := loadBalancerARN(s.region, s.account, *in.Name, id)
@@ -250,6 +251,7 @@ func (s *Store) CreateLoadBalancer(_ context.Context, in *sdk.CreateLoadBalancer
 	}
 	s.lbs[arn] = lb
 	s.setInitialTags(arn, in.Tags)
+	s.touchARN(arn)
 	s.changed()
 	return &sdk.CreateLoadBalancerOutput{LoadBalancers: []types.LoadBalancer{s.lbView(lb)}}, nil
 }
@@ -304,6 +306,7 @@ func (s *Store) DeleteLoadBalancer(_ context.Context, in *sdk.DeleteLoadBalancer
 	}
 	delete(s.lbs, *in.LoadBalancerArn)
 	delete(s.tags, *in.LoadBalancerArn)
+	s.touchARN(*in.LoadBalancerArn)
 	s.refreshUsage()
 	return &sdk.DeleteLoadBalancerOutput{}, nil
 }
@@ -414,6 +417,7 @@ func (s *Store) ModifyLoadBalancerAttributes(_ context.Context, in *sdk.ModifyLo
 		return nil, err
 	}
 	lb.attrs = merged
+	s.touchARN(*in.LoadBalancerArn)
 	s.changed()
 	return &sdk.ModifyLoadBalancerAttributesOutput{Attributes: lbAttributeList(merged)}, nil
 }
@@ -433,6 +437,7 @@ func (s *Store) SetIpAddressType(_ context.Context, in *sdk.SetIpAddressTypeInpu
 		return nil, err
 	}
 	lb.view.IpAddressType = in.IpAddressType
+	s.touchARN(*in.LoadBalancerArn)
 	s.changed()
 	return &sdk.SetIpAddressTypeOutput{IpAddressType: in.IpAddressType}, nil
 }
@@ -462,6 +467,7 @@ func (s *Store) SetSecurityGroups(_ context.Context, in *sdk.SetSecurityGroupsIn
 		return nil, err
 	}
 	lb.view.SecurityGroups = dedupe(groups)
+	s.touchARN(*in.LoadBalancerArn)
 	s.changed()
 	return &sdk.SetSecurityGroupsOutput{SecurityGroupIds: slices.Clone(lb.view.SecurityGroups)}, nil
 }
@@ -494,9 +500,11 @@ func (s *Store) SetSubnets(_ context.Context, in *sdk.SetSubnetsInput) (*sdk.Set
 	}
 	for id, zone := range fresh {
 		s.subnets[id] = zone
+		s.touch(kindSubnet, id)
 	}
 	lb.view.AvailabilityZones = zones
 	lb.view.IpAddressType = ipType
+	s.touchARN(*in.LoadBalancerArn)
 	s.changed()
 	return &sdk.SetSubnetsOutput{AvailabilityZones: clone.Of(zones), IpAddressType: ipType}, nil
 }
@@ -578,6 +586,7 @@ func (s *Store) ModifyCapacityReservation(_ context.Context, in *sdk.ModifyCapac
 	}
 	lb.capacity.units = units
 	lb.capacity.lastModified = s.timestamp()
+	s.touchARN(*in.LoadBalancerArn)
 	out := s.capacityOutput(lb)
 	return &sdk.ModifyCapacityReservationOutput{
 		CapacityReservationState:    out.CapacityReservationState,

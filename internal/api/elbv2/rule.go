@@ -156,6 +156,7 @@ func (s *Store) CreateRule(_ context.Context, in *sdk.CreateRuleInput) (*sdk.Cre
 	}
 	s.rules[r.arn] = r
 	s.setInitialTags(r.arn, in.Tags)
+	s.touchARN(r.arn)
 	s.refreshUsage()
 	return &sdk.CreateRuleOutput{Rules: []types.Rule{ruleView(r)}}, nil
 }
@@ -195,6 +196,7 @@ func (s *Store) DeleteRule(_ context.Context, in *sdk.DeleteRuleInput) (*sdk.Del
 	}
 	delete(s.rules, r.arn)
 	delete(s.tags, r.arn)
+	s.touchARN(r.arn)
 	s.refreshUsage()
 	return &sdk.DeleteRuleOutput{}, nil
 }
@@ -275,7 +277,9 @@ func (s *Store) ModifyRule(_ context.Context, in *sdk.ModifyRuleInput) (*sdk.Mod
 	}
 	if r.isDefault {
 		l.view.DefaultActions = clone.Of(actions)
+		s.touchARN(r.listenerARN)
 	}
+	s.touchARN(r.arn)
 	s.refreshUsage()
 	return &sdk.ModifyRuleOutput{Rules: []types.Rule{ruleView(r)}}, nil
 }
@@ -340,6 +344,7 @@ func (s *Store) SetRulePriorities(_ context.Context, in *sdk.SetRulePrioritiesIn
 	for _, p := range in.RulePriorities {
 		r := s.rules[*p.RuleArn]
 		r.priority = int(*p.Priority)
+		s.touchARN(r.arn)
 		out.Rules = append(out.Rules, ruleView(r))
 	}
 	s.changed()

@@ -52,6 +52,9 @@ type LoadBalancer struct {
 	SecurityGroups []string
 	Attributes     map[string]string // every key of spec §3.3.2
 	Listeners      []Listener        // by port
+	// Address is where the data plane serves it, as last given to
+	// SetLoadBalancerAddress ("" before that).
+	Address string
 }
 
 // Listener is an HTTP or HTTPS listener.
@@ -215,6 +218,7 @@ func (s *Store) snapLB(lb *loadBalancer) LoadBalancer {
 		ActiveAt:       lb.created.Add(s.api.opts.ProvisioningDelay),
 		SecurityGroups: slices.Clone(lb.view.SecurityGroups),
 		Attributes:     maps.Clone(lb.attrs),
+		Address:        lb.address,
 	}
 	for _, l := range s.listenersOf(out.ARN) {
 		sl := Listener{

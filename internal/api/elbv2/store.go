@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // loadBalancer is a load balancer as the store keeps it. The wire view's
@@ -16,6 +18,9 @@ type loadBalancer struct {
 	created  time.Time
 	attrs    map[string]string
 	capacity capacityReservation
+	// address is where the data plane serves it (SetLoadBalancerAddress),
+	// kept so that it binds there again after a restart.
+	address string
 }
 
 type capacityReservation struct {
@@ -77,6 +82,7 @@ type Store struct {
 	mu        sync.Mutex
 	dirty     bool
 	seq       uint64
+	journal   *state.Journal           // records changed under mu (persist.go)
 	lbs       map[string]*loadBalancer // by ARN
 	listeners map[string]*listener     // by ARN
 	rules     map[string]*rule         // by ARN
@@ -91,6 +97,7 @@ type Store struct {
 func newStore(a *API, region string) *Store {
 	return &Store{
 		api: a, region: region, account: a.opts.Account,
+		journal:   a.opts.State.Journal(),
 		lbs:       map[string]*loadBalancer{},
 		listeners: map[string]*listener{},
 		rules:     map[string]*rule{},
@@ -105,15 +112,19 @@ func newStore(a *API, region string) *Store {
 func (s *Store) Region() string { return s.region }
 
 // lock takes the store lock and settles time-based state (draining targets
-// whose delay has passed). The returned function releases the lock and
-// then, if anything changed, announces it (never while holding the lock).
+// whose delay has passed). The returned function writes the records
+// changed under the lock to the state directory, releases the lock, waits
+// for the write and then, if anything changed, announces it (never while
+// holding the lock).
 func (s *Store) lock() (unlock func()) {
 	s.mu.Lock()
 	s.expireDraining(s.now())
 	return func() {
 		dirty := s.dirty
 		s.dirty = false
+		pending := s.journal.Flush(s.record)
 		s.mu.Unlock()
+		_ = pending.Wait() // a failed write is logged and shown in health by the store
 		if dirty {
 			s.api.notify()
 		}
@@ -142,6 +153,7 @@ func (s *Store) expireDraining(now time.Time) {
 		for key, t := range tg.targets {
 			if t.draining && !now.Before(t.drainUntil) {
 				delete(tg.targets, key)
+				s.touchTarget(tg, key)
 				s.changed()
 			}
 		}
@@ -152,6 +164,23 @@ func (s *Store) expireDraining(now time.Time) {
 // group. A target group that starts or stops being used forgets the health
 // reported for its targets: they start over from "initial" once used.
 func (s *Store) refreshUsage() {
+	used := s.usage()
+	for tgARN, tg := range s.tgs {
+		if (len(s.used[tgARN]) > 0) == (len(used[tgARN]) > 0) {
+			continue
+		}
+		for _, t := range tg.targets {
+			t.health, t.reason, t.description = "", "", ""
+			s.touchTarget(tg, t.key)
+		}
+	}
+	s.used = used
+	s.changed()
+}
+
+// usage maps each target group some listener or rule forwards to to the
+// load balancers doing so, in rule order.
+func (s *Store) usage() map[string][]string {
 	used := map[string][]string{}
 	for _, r := range sortedRules(s.rules) {
 		l := s.listeners[r.listenerARN]
@@ -165,16 +194,7 @@ func (s *Store) refreshUsage() {
 			}
 		}
 	}
-	for tgARN, tg := range s.tgs {
-		if (len(s.used[tgARN]) > 0) == (len(used[tgARN]) > 0) {
-			continue
-		}
-		for _, t := range tg.targets {
-			t.health, t.reason, t.description = "", "", ""
-		}
-	}
-	s.used = used
-	s.changed()
+	return used
 }
 
 // forwardTargets lists the target groups the actions forward to.

@@ -122,6 +122,7 @@ func (s *Store) AddTags(_ context.Context, in *sdk.AddTagsInput) (*sdk.AddTagsOu
 	}
 	for arn, tags := range merged {
 		s.tags[arn] = tags
+		s.touchARN(arn)
 	}
 	return &sdk.AddTagsOutput{}, nil
 }
@@ -153,6 +154,7 @@ func (s *Store) RemoveTags(_ context.Context, in *sdk.RemoveTagsInput) (*sdk.Rem
 			}
 		}
 		s.tags[arn] = kept
+		s.touchARN(arn)
 	}
 	return &sdk.RemoveTagsOutput{}, nil
 }

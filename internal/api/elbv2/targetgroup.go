@@ -292,6 +292,7 @@ func (s *Store) CreateTargetGroup(_ context.Context, in *sdk.CreateTargetGroupIn
 	tg := &targetGroup{seq: s.nextSeq(), view: view, attrs: defaults(tgAttrSpecs(isLambda(&view))), targets: map[TargetKey]*target{}}
 	s.tgs[arn] = tg
 	s.setInitialTags(arn, in.Tags)
+	s.touchARN(arn)
 	s.changed()
 	return &sdk.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{s.tgView(tg)}}, nil
 }
@@ -332,8 +333,12 @@ func (s *Store) DeleteTargetGroup(_ context.Context, in *sdk.DeleteTargetGroupIn
 	if s.referenced(arn) {
 		return nil, errResourceInUse("Target group '%s' is currently in use by a listener or a rule", arn)
 	}
+	for k := range s.tgs[arn].targets {
+		s.touchTarget(s.tgs[arn], k)
+	}
 	delete(s.tgs, arn)
 	delete(s.tags, arn)
+	s.touchARN(arn)
 	s.changed()
 	return &sdk.DeleteTargetGroupOutput{}, nil
 }
@@ -435,6 +440,7 @@ func (s *Store) ModifyTargetGroup(_ context.Context, in *sdk.ModifyTargetGroupIn
 		return nil, err
 	}
 	tg.view = view
+	s.touchARN(*in.TargetGroupArn)
 	s.changed()
 	return &sdk.ModifyTargetGroupOutput{TargetGroups: []types.TargetGroup{s.tgView(tg)}}, nil
 }
@@ -481,6 +487,7 @@ func (s *Store) ModifyTargetGroupAttributes(_ context.Context, in *sdk.ModifyTar
 		return nil, err
 	}
 	tg.attrs = merged
+	s.touchARN(*in.TargetGroupArn)
 	s.changed()
 	return &sdk.ModifyTargetGroupAttributesOutput{Attributes: tgAttributeList(tg)}, nil
 }

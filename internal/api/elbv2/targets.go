@@ -141,6 +141,7 @@ func (s *Store) register(tg *targetGroup, keys []TargetKey, zones []string) erro
 		if zones[i] != "" {
 			t.az = zones[i]
 		}
+		s.touchTarget(tg, k)
 	}
 	s.changed()
 	return nil
@@ -163,6 +164,7 @@ func (s *Store) deregister(tg *targetGroup, keys []TargetKey) {
 			t.draining, t.drainingSince, t.drainUntil = true, now, now.Add(delay)
 			t.health, t.reason, t.description = "", "", ""
 		}
+		s.touchTarget(tg, k)
 		s.changed()
 	}
 }

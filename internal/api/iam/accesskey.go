@@ -45,7 +45,7 @@ func (s *Store) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.keyUser(ctx, in.UserName)
 	if err != nil {
 		return nil, err
@@ -54,6 +54,7 @@ func (s *Store) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyInpu
 		return nil, errLimit("Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
 	}
 	k := &accessKey{userName: *u.u.UserName, id: s.newID(accessKeyPrefix), status: types.StatusTypeActive, created: *s.timestamp()}
+	s.touch(kindAccessKey, k.id)
 	s.accessKeys[k.id] = k
 	return &iam.CreateAccessKeyOutput{AccessKey: &types.AccessKey{
 		AccessKeyId: ptr(k.id), SecretAccessKey: ptr(s.newSecret()), Status: k.status,
@@ -98,7 +99,7 @@ func (s *Store) ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput)
 	if err == nil {
 		keys = s.userKeys(*u.u.UserName)
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +140,11 @@ func (s *Store) DeleteAccessKey(ctx context.Context, in *iam.DeleteAccessKeyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if _, err := s.userKey(ctx, in.UserName, in.AccessKeyId); err != nil {
 		return nil, err
 	}
+	s.touch(kindAccessKey, *in.AccessKeyId)
 	delete(s.accessKeys, *in.AccessKeyId)
 	return &iam.DeleteAccessKeyOutput{}, nil
 }
@@ -162,11 +164,12 @@ func (s *Store) UpdateAccessKey(ctx context.Context, in *iam.UpdateAccessKeyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	k, err := s.userKey(ctx, in.UserName, in.AccessKeyId)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindAccessKey, k.id)
 	k.status = in.Status
 	return &iam.UpdateAccessKeyOutput{}, nil
 }

@@ -11,7 +11,7 @@ import (
 // enforces).
 func (s *Store) GetAccountSummary(_ context.Context, _ *iam.GetAccountSummaryInput) (*iam.GetAccountSummaryOutput, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{
 		"Users":                           int32(len(s.users)),
 		"UsersQuota":                      5000,

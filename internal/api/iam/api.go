@@ -27,12 +27,16 @@ import (
 
 	"github.com/localaws/ecsemu/internal/awsproto"
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // Options configures the IAM API.
 type Options struct {
 	Now  func() time.Time // default time.Now
 	Rand io.Reader        // source of IDs and secrets, default crypto/rand
+	// State keeps every account's entities across restarts (persist.go);
+	// nil keeps nothing.
+	State *state.Bucket
 }
 
 // API serves IAM operations. It is safe for concurrent use.
@@ -85,7 +89,7 @@ func (a *API) Store(account string) *Store {
 	defer a.mu.Unlock()
 	s, ok := a.accounts[account]
 	if !ok {
-		s = newStore(account, a.opts.Now, a.opts.Rand)
+		s = a.newStore(account)
 		a.accounts[account] = s
 	}
 	return s

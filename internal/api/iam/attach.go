@@ -72,7 +72,7 @@ func (s *Store) AttachRolePolicy(_ context.Context, in *iam.AttachRolePolicyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func (s *Store) DetachRolePolicy(_ context.Context, in *iam.DetachRolePolicyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func (s *Store) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttached
 	if err == nil {
 		list = s.attachedPolicies(&r.policies, deref(in.PathPrefix))
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +138,12 @@ func (s *Store) AttachUserPolicy(_ context.Context, in *iam.AttachUserPolicyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindUser, key(*in.UserName))
 	if err := s.attach(&u.policies, *in.PolicyArn, "PoliciesPerUser"); err != nil {
 		return nil, err
 	}
@@ -158,11 +159,12 @@ func (s *Store) DetachUserPolicy(_ context.Context, in *iam.DetachUserPolicyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindUser, key(*in.UserName))
 	if err := s.detach(&u.policies, *in.PolicyArn); err != nil {
 		return nil, err
 	}
@@ -184,7 +186,7 @@ func (s *Store) ListAttachedUserPolicies(_ context.Context, in *iam.ListAttached
 	if err == nil {
 		list = s.attachedPolicies(&u.policies, deref(in.PathPrefix))
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, err
 	}

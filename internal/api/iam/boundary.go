@@ -80,7 +80,7 @@ func (s *Store) setBoundary(name *string, member string, arn *string, remove boo
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	slot, err := of(s, *name)
 	if err != nil {
 		return err
@@ -89,6 +89,7 @@ func (s *Store) setBoundary(name *string, member string, arn *string, remove boo
 	if err != nil {
 		return err
 	}
+	s.touchNamed(member, *name)
 	*slot = b
 	return nil
 }

@@ -24,7 +24,7 @@ func (a *API) AccessKeyUser(accessKeyID string) (sts.User, bool) {
 
 func (s *Store) keyOwner(id string) (sts.User, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	k, ok := s.accessKeys[id]
 	if !ok {
 		return sts.User{}, false
@@ -44,7 +44,7 @@ func (a *API) RoleByARN(arn string) (roleID string, maxSessionDuration int32, ok
 	}
 	s := a.Store(account)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, found := s.roles[key(name)]
 	if !found || *r.r.Arn != arn {
 		return "", 0, false
@@ -71,7 +71,7 @@ func (a *API) TLSCertificate(arn string) (*tls.Certificate, error) {
 	}
 	s := a.Store(parts[4])
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, ok := s.serverCertByARN(arn)
 	if !ok {
 		return nil, fmt.Errorf("iam: server certificate %s not found", arn)

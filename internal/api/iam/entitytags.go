@@ -39,7 +39,7 @@ func (s *Store) tagEntity(name *string, member string, tags []types.Tag, of tags
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	list, err := of(s, *name)
 	if err != nil {
 		return err
@@ -48,6 +48,7 @@ func (s *Store) tagEntity(name *string, member string, tags []types.Tag, of tags
 	if err != nil {
 		return err
 	}
+	s.touchNamed(member, *name)
 	*list = merged
 	return nil
 }
@@ -61,11 +62,12 @@ func (s *Store) untagEntity(name *string, member string, keys []string, of tagsO
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	list, err := of(s, *name)
 	if err != nil {
 		return err
 	}
+	s.touchNamed(member, *name)
 	*list = removeTags(*list, keys)
 	return nil
 }
@@ -85,7 +87,7 @@ func (s *Store) entityTags(name *string, member string, marker *string, maxItems
 	if err == nil {
 		tags = append([]types.Tag{}, clone.Of(*list)...)
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, false, nil, err
 	}

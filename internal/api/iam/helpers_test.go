@@ -1,6 +1,9 @@
 package iam_test
 
 import (
+	"context"
+	"log/slog"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 
 	iamapi "github.com/localaws/ecsemu/internal/api/iam"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/apitest"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
 )
@@ -22,6 +26,7 @@ func TestMain(m *testing.M) {
 
 // env is an IAM endpoint on the real server.
 type env struct {
+	db  *state.DB
 	api *iamapi.API
 	url string
 	c   *iam.Client
@@ -31,10 +36,60 @@ var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{api: iamapi.New(iamapi.Options{Now: func() time.Time { return now }})}
-	e.url = apitest.Serve(t, "us-east-1", server.Service{Spec: iamapi.Spec, Query: e.api})
+	return newEnvAt(t, t.TempDir(), false)
+}
+
+// newEnvAt serves IAM on the state directory dir, restored from it first
+// when restore is set. Every test runs against a state directory: after
+// each request the store must hold exactly what the API holds
+// (CheckStored), and at the end Restore must give it back (CheckState).
+func newEnvAt(t *testing.T, dir string, restore bool) *env {
+	t.Helper()
+	db, err := state.Open(dir, state.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{db: db, api: iamapi.New(iamapi.Options{Now: func() time.Time { return now }, State: db.Bucket(iamapi.Spec.Name)})}
+	if restore {
+		if err := e.api.Restore(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { e.closeState(t) })
+	e.url = apitest.Serve(t, "us-east-1", server.Service{Spec: iamapi.Spec, Query: checked{t, e.api}})
 	e.c = e.client("test", "eu-west-1")
 	return e
+}
+
+// closeState checks the state directory against the API and closes it
+// (a restart: the API must not be used afterwards).
+func (e *env) closeState(t *testing.T) {
+	t.Helper()
+	if e.db == nil {
+		return
+	}
+	if err := iamapi.CheckState(e.api); err != nil {
+		t.Error(err)
+	}
+	if err := e.db.Close(); err != nil {
+		t.Error(err)
+	}
+	e.db = nil
+}
+
+// checked checks the state directory after every operation, before the
+// answer leaves.
+type checked struct {
+	t   *testing.T
+	api *iamapi.API
+}
+
+func (c checked) Handle(ctx context.Context, action string, values url.Values) (any, error) {
+	out, err := c.api.Handle(ctx, action, values)
+	if _, cerr := iamapi.CheckStored(c.api); cerr != nil {
+		c.t.Errorf("after %s: %v", action, cerr)
+	}
+	return out, err
 }
 
 // client signs with key for region (IAM is global: the region must not matter).

@@ -26,12 +26,13 @@ func (s *Store) CreateInstanceProfile(_ context.Context, in *iam.CreateInstanceP
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	name := *in.InstanceProfileName
 	if _, ok := s.profiles[key(name)]; ok {
 		return nil, errExists("Instance Profile %s already exists.", name)
 	}
 	path := pathOr(in.Path)
+	s.touch(kindProfile, key(name))
 	s.profiles[key(name)] = &types.InstanceProfile{
 		Arn:                 ptr(s.arn("instance-profile", path, name)),
 		CreateDate:          s.timestamp(),
@@ -72,7 +73,7 @@ func (s *Store) GetInstanceProfile(_ context.Context, in *iam.GetInstanceProfile
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if err := s.profile(*in.InstanceProfileName); err != nil {
 		return nil, err
 	}
@@ -87,7 +88,7 @@ func (s *Store) DeleteInstanceProfile(_ context.Context, in *iam.DeleteInstanceP
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	name := *in.InstanceProfileName
 	if err := s.profile(name); err != nil {
 		return nil, err
@@ -95,6 +96,7 @@ func (s *Store) DeleteInstanceProfile(_ context.Context, in *iam.DeleteInstanceP
 	if len(s.profileRoles[key(name)]) > 0 {
 		return nil, errDeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 	}
+	s.touch(kindProfile, key(name))
 	delete(s.profiles, key(name))
 	delete(s.profileRoles, key(name))
 	return &iam.DeleteInstanceProfileOutput{}, nil
@@ -109,7 +111,7 @@ func (s *Store) AddRoleToInstanceProfile(_ context.Context, in *iam.AddRoleToIns
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	name := *in.InstanceProfileName
 	if err := s.profile(name); err != nil {
 		return nil, err
@@ -121,6 +123,7 @@ func (s *Store) AddRoleToInstanceProfile(_ context.Context, in *iam.AddRoleToIns
 	if len(s.profileRoles[key(name)]) > 0 {
 		return nil, errLimit("Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")
 	}
+	s.touch(kindProfile, key(name))
 	s.profileRoles[key(name)] = []string{*r.r.RoleName}
 	return &iam.AddRoleToInstanceProfileOutput{}, nil
 }
@@ -134,7 +137,7 @@ func (s *Store) RemoveRoleFromInstanceProfile(_ context.Context, in *iam.RemoveR
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	name := *in.InstanceProfileName
 	if err := s.profile(name); err != nil {
 		return nil, err
@@ -144,6 +147,7 @@ func (s *Store) RemoveRoleFromInstanceProfile(_ context.Context, in *iam.RemoveR
 	if i < 0 {
 		return nil, errRoleNotFound(*in.RoleName)
 	}
+	s.touch(kindProfile, key(name))
 	s.profileRoles[key(name)] = slices.Delete(roles, i, i+1)
 	return &iam.RemoveRoleFromInstanceProfileOutput{}, nil
 }
@@ -158,7 +162,7 @@ func (s *Store) ListInstanceProfiles(_ context.Context, in *iam.ListInstanceProf
 	}
 	s.mu.Lock()
 	list := s.listProfiles(func(p *types.InstanceProfile) bool { return strings.HasPrefix(*p.Path, deref(in.PathPrefix)) })
-	s.mu.Unlock()
+	s.unlock()
 	items, truncated, marker, err := page(list, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
@@ -182,7 +186,7 @@ func (s *Store) ListInstanceProfilesForRole(_ context.Context, in *iam.ListInsta
 			return slices.Contains(s.profileRoles[key(*p.InstanceProfileName)], *r.r.RoleName)
 		})
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, err
 	}

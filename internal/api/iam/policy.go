@@ -52,7 +52,7 @@ func (s *Store) CreatePolicy(_ context.Context, in *iam.CreatePolicyInput) (*iam
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	for _, p := range s.policies {
 		if strings.EqualFold(*p.p.PolicyName, *in.PolicyName) {
 			return nil, errExists("A policy called %s already exists. Duplicate names are not allowed.", *in.PolicyName)
@@ -74,6 +74,7 @@ func (s *Store) CreatePolicy(_ context.Context, in *iam.CreatePolicyInput) (*iam
 	}, next: 2}
 	p.versions = []types.PolicyVersion{{CreateDate: now, Document: ptr(*in.PolicyDocument), IsDefaultVersion: true, VersionId: ptr("v1")}}
 	s.policies[*p.p.Arn] = p
+	s.touch(kindPolicy, *p.p.Arn)
 	out := s.policyView(p)
 	out.Description = nil // CreatePolicy does not echo it
 	return &iam.CreatePolicyOutput{Policy: &out}, nil
@@ -105,7 +106,7 @@ func (s *Store) GetPolicy(_ context.Context, in *iam.GetPolicyInput) (*iam.GetPo
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if ap, ok := lookupAWSPolicy(*in.PolicyArn); ok {
 		out := ap.policy(s.attachments[*in.PolicyArn])
 		out.PermissionsBoundaryUsageCount = ptr(s.boundaryUses(*in.PolicyArn))
@@ -147,7 +148,7 @@ func (s *Store) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInpu
 		}}, nil
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.localPolicy(*in.PolicyArn)
 	if err != nil {
 		return nil, err
@@ -173,11 +174,12 @@ func (s *Store) CreatePolicyVersion(_ context.Context, in *iam.CreatePolicyVersi
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.localPolicy(*in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindPolicy, *in.PolicyArn)
 	if len(p.versions) >= maxPolicyVersions {
 		return nil, errLimit("A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
 	}
@@ -211,11 +213,12 @@ func (s *Store) DeletePolicyVersion(_ context.Context, in *iam.DeletePolicyVersi
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.localPolicy(*in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindPolicy, *in.PolicyArn)
 	i, err := p.version(*in.VersionId)
 	if err != nil {
 		return nil, err
@@ -245,7 +248,7 @@ func (s *Store) ListPolicyVersions(_ context.Context, in *iam.ListPolicyVersions
 		if err == nil {
 			versions = clone.Of(p.versions)
 		}
-		s.mu.Unlock()
+		s.unlock()
 		if err != nil {
 			return nil, err
 		}
@@ -271,11 +274,12 @@ func (s *Store) SetDefaultPolicyVersion(_ context.Context, in *iam.SetDefaultPol
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.localPolicy(*in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindPolicy, *in.PolicyArn)
 	i, err := p.version(*in.VersionId)
 	if err != nil {
 		return nil, err
@@ -311,7 +315,7 @@ func (s *Store) ListPolicies(_ context.Context, in *iam.ListPoliciesInput) (*iam
 			out = append(out, view)
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	out = slices.DeleteFunc(out, func(p types.Policy) bool {
 		return !strings.HasPrefix(*p.Path, deref(in.PathPrefix)) || (in.OnlyAttached && *p.AttachmentCount == 0)
 	})
@@ -335,11 +339,12 @@ func (s *Store) DeletePolicy(_ context.Context, in *iam.DeletePolicyInput) (*iam
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.localPolicy(*in.PolicyArn)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindPolicy, *in.PolicyArn)
 	switch {
 	case s.attachments[*in.PolicyArn] > 0:
 		return nil, errDeleteConflict("Cannot delete a policy attached to entities.")

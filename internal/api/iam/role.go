@@ -64,7 +64,7 @@ func (s *Store) CreateRole(_ context.Context, in *iam.CreateRoleInput) (*iam.Cre
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	boundary, err := s.boundary(in.PermissionsBoundary)
 	if err != nil {
 		return nil, err
@@ -100,6 +100,7 @@ func (s *Store) addRole(name, path, trust string, description *string, maxSessio
 		MaxSessionDuration:       maxSession,
 		Tags:                     tags,
 	}, policies: policies{inline: map[string]string{}}}
+	s.touch(kindRole, key(name))
 	s.roles[key(name)] = r
 	return r, nil
 }
@@ -120,7 +121,7 @@ func (s *Store) GetRole(_ context.Context, in *iam.GetRoleInput) (*iam.GetRoleOu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.role(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -147,7 +148,7 @@ func (s *Store) ListRoles(_ context.Context, in *iam.ListRolesInput) (*iam.ListR
 	}
 	s.mu.Lock()
 	roles := s.sortedRoles(deref(in.PathPrefix))
-	s.mu.Unlock()
+	s.unlock()
 	items, truncated, marker, err := page(roles, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
@@ -178,7 +179,7 @@ func (s *Store) UpdateRole(_ context.Context, in *iam.UpdateRoleInput) (*iam.Upd
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -202,13 +203,14 @@ func (s *Store) UpdateRoleDescription(_ context.Context, in *iam.UpdateRoleDescr
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	// A service-linked role's description is the one thing its owner
 	// may change (IAM User Guide, "Editing a service-linked role").
 	r, err := s.role(*in.RoleName)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindRole, key(*in.RoleName))
 	r.r.Description = ptr(*in.Description)
 	return &iam.UpdateRoleDescriptionOutput{Role: r.view()}, nil
 }
@@ -225,7 +227,7 @@ func (s *Store) UpdateAssumeRolePolicy(_ context.Context, in *iam.UpdateAssumeRo
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -244,6 +246,7 @@ func (s *Store) modifiableRole(name string) (*role, error) {
 	if r.protected {
 		return nil, &types.UnmodifiableEntityException{Message: msgf("Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", *r.r.RoleName)}
 	}
+	s.touch(kindRole, key(name)) // only writes ask for a modifiable role
 	return r, nil
 }
 
@@ -256,7 +259,7 @@ func (s *Store) DeleteRole(_ context.Context, in *iam.DeleteRoleInput) (*iam.Del
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ func (s *Store) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput) (*i
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func (s *Store) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput) (*i
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.role(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (s *Store) ListRolePolicies(_ context.Context, in *iam.ListRolePoliciesInpu
 	if err == nil {
 		names = r.inlineNames()
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (s *Store) DeleteRolePolicy(_ context.Context, in *iam.DeleteRolePolicyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err

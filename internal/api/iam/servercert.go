@@ -22,6 +22,7 @@ type serverCert struct {
 	chain *string
 	tags  []types.Tag
 	pair  tls.Certificate
+	key   string // the private key as uploaded, for the state directory
 }
 
 // UploadServerCertificate stores a PEM certificate and its private key.
@@ -47,7 +48,7 @@ func (s *Store) UploadServerCertificate(_ context.Context, in *iam.UploadServerC
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	name := *in.ServerCertificateName
 	if _, ok := s.certs[key(name)]; ok {
 		return nil, errExists("The Server Certificate with name %s already exists.", name)
@@ -62,9 +63,10 @@ func (s *Store) UploadServerCertificate(_ context.Context, in *iam.UploadServerC
 			Expiration:            ptr(leaf.NotAfter.UTC()),
 			UploadDate:            s.timestamp(),
 		},
-		body: strings.TrimSpace(*in.CertificateBody), chain: in.CertificateChain, tags: tags, pair: pair,
+		body: strings.TrimSpace(*in.CertificateBody), chain: in.CertificateChain, tags: tags, pair: pair, key: *in.PrivateKey,
 	}
 	s.certs[key(name)] = c
+	s.touch(kindCert, key(name))
 	meta := clone.Of(c.meta)
 	return &iam.UploadServerCertificateOutput{ServerCertificateMetadata: &meta, Tags: clone.Of(tags)}, nil
 }
@@ -108,7 +110,7 @@ func (s *Store) GetServerCertificate(_ context.Context, in *iam.GetServerCertifi
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.cert(*in.ServerCertificateName)
 	if err != nil {
 		return nil, err
@@ -134,7 +136,7 @@ func (s *Store) ListServerCertificates(_ context.Context, in *iam.ListServerCert
 			list = append(list, clone.Of(c.meta))
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	sort.Slice(list, func(i, j int) bool { return *list[i].ServerCertificateName < *list[j].ServerCertificateName })
 	items, truncated, marker, err := page(list, in.Marker, in.MaxItems)
 	if err != nil {
@@ -151,10 +153,11 @@ func (s *Store) DeleteServerCertificate(_ context.Context, in *iam.DeleteServerC
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if _, err := s.cert(*in.ServerCertificateName); err != nil {
 		return nil, err
 	}
+	s.touch(kindCert, key(*in.ServerCertificateName))
 	delete(s.certs, key(*in.ServerCertificateName))
 	return &iam.DeleteServerCertificateOutput{}, nil
 }

@@ -70,7 +70,7 @@ func (s *Store) CreateServiceLinkedRole(_ context.Context, in *iam.CreateService
 	}
 	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["%s"]},"Action":["sts:AssumeRole"]}]}`, service)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if _, ok := s.roles[key(name)]; ok {
 		return nil, errInvalidInput("Service role name %s has been taken in this account, please try a different suffix.", name)
 	}
@@ -97,7 +97,7 @@ func (s *Store) DeleteServiceLinkedRole(_ context.Context, in *iam.DeleteService
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.role(*in.RoleName)
 	if err != nil {
 		return nil, err
@@ -108,6 +108,7 @@ func (s *Store) DeleteServiceLinkedRole(_ context.Context, in *iam.DeleteService
 	for _, arn := range r.attached {
 		s.attachments[arn]--
 	}
+	s.touch(kindRole, key(*in.RoleName))
 	delete(s.roles, key(*in.RoleName))
 	id := "task/aws-service-role/" + strings.TrimSuffix(strings.TrimPrefix(*r.r.Path, "/aws-service-role/"), "/") + "/" + *r.r.RoleName + "/" + s.newID("")
 	return &iam.DeleteServiceLinkedRoleOutput{DeletionTaskId: &id}, nil

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // Store is the IAM of one account. One lock guards everything; reads
@@ -26,13 +28,15 @@ type Store struct {
 	// attachments counts, per managed policy ARN (local or AWS), the
 	// entities it is attached to.
 	attachments map[string]int
+	journal     *state.Journal // records changed under mu (persist.go)
 }
 
-func newStore(account string, now func() time.Time, rand io.Reader) *Store {
+func (a *API) newStore(account string) *Store {
 	return &Store{
 		account:      account,
-		now:          now,
-		rand:         rand,
+		now:          a.opts.Now,
+		rand:         a.opts.Rand,
+		journal:      a.opts.State.Journal(),
 		roles:        map[string]*role{},
 		users:        map[string]*user{},
 		policies:     map[string]*managedPolicy{},

@@ -33,7 +33,7 @@ func (s *Store) CreateUser(_ context.Context, in *iam.CreateUserInput) (*iam.Cre
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if _, ok := s.users[key(*in.UserName)]; ok {
 		return nil, errExists("User with name %s already exists.", *in.UserName)
 	}
@@ -51,6 +51,7 @@ func (s *Store) CreateUser(_ context.Context, in *iam.CreateUserInput) (*iam.Cre
 		Tags:                tags,
 		PermissionsBoundary: boundary,
 	}, policies: policies{inline: map[string]string{}}}
+	s.touch(kindUser, key(*in.UserName))
 	s.users[key(*in.UserName)] = u
 	out := clone.Of(u.u)
 	return &iam.CreateUserOutput{User: &out}, nil
@@ -76,7 +77,7 @@ func (s *Store) GetUser(ctx context.Context, in *iam.GetUserInput) (*iam.GetUser
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if in.UserName == nil {
 		if u := s.caller(ctx); u != nil {
 			out := clone.Of(u.u)
@@ -121,7 +122,7 @@ func (s *Store) ListUsers(_ context.Context, in *iam.ListUsersInput) (*iam.ListU
 			users = append(users, c)
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	sort.Slice(users, func(i, j int) bool { return *users[i].UserName < *users[j].UserName })
 	items, truncated, marker, err := page(users, in.Marker, in.MaxItems)
 	if err != nil {
@@ -138,7 +139,7 @@ func (s *Store) DeleteUser(_ context.Context, in *iam.DeleteUserInput) (*iam.Del
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
@@ -154,6 +155,7 @@ func (s *Store) DeleteUser(_ context.Context, in *iam.DeleteUserInput) (*iam.Del
 	case len(u.inline) > 0:
 		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
 	}
+	s.touch(kindUser, key(*in.UserName))
 	delete(s.users, key(*in.UserName))
 	return &iam.DeleteUserOutput{}, nil
 }
@@ -170,11 +172,12 @@ func (s *Store) PutUserPolicy(_ context.Context, in *iam.PutUserPolicyInput) (*i
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(kindUser, key(*in.UserName))
 	u.inline[*in.PolicyName] = *in.PolicyDocument
 	return &iam.PutUserPolicyOutput{}, nil
 }
@@ -188,7 +191,7 @@ func (s *Store) GetUserPolicy(_ context.Context, in *iam.GetUserPolicyInput) (*i
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
@@ -214,7 +217,7 @@ func (s *Store) ListUserPolicies(_ context.Context, in *iam.ListUserPoliciesInpu
 	if err == nil {
 		names = u.inlineNames()
 	}
-	s.mu.Unlock()
+	s.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +237,7 @@ func (s *Store) DeleteUserPolicy(_ context.Context, in *iam.DeleteUserPolicyInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
@@ -242,6 +245,7 @@ func (s *Store) DeleteUserPolicy(_ context.Context, in *iam.DeleteUserPolicyInpu
 	if _, ok := u.inline[*in.PolicyName]; !ok {
 		return nil, errNoSuchEntity("The user policy with name %s cannot be found.", *in.PolicyName)
 	}
+	s.touch(kindUser, key(*in.UserName))
 	delete(u.inline, *in.PolicyName)
 	return &iam.DeleteUserPolicyOutput{}, nil
 }

@@ -20,7 +20,7 @@ func (s *Store) UpdateUser(_ context.Context, in *iam.UpdateUserInput) (*iam.Upd
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
 		return nil, err
@@ -38,8 +38,11 @@ func (s *Store) UpdateUser(_ context.Context, in *iam.UpdateUserInput) (*iam.Upd
 	delete(s.users, key(oldName))
 	u.u.UserName, u.u.Path, u.u.Arn = ptr(name), ptr(path), ptr(s.arn("user", path, name))
 	s.users[key(name)] = u
+	s.touch(kindUser, key(oldName))
+	s.touch(kindUser, key(name))
 	for _, k := range s.accessKeys {
 		if strings.EqualFold(k.userName, oldName) {
+			s.touch(kindAccessKey, k.id)
 			k.userName = name
 		}
 	}

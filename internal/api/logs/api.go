@@ -6,6 +6,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // DefaultAccount is the account of the in-process calls when
@@ -31,6 +32,10 @@ type Options struct {
 	MaxBytesPerStream  int // message bytes kept per stream, oldest dropped first
 	MaxGroups          int // log groups per account and region
 	MaxStreams         int // log streams per account and region
+
+	// State keeps every region's groups, streams and events across
+	// restarts (persist.go); nil keeps nothing.
+	State *state.Bucket
 }
 
 func (o Options) withDefaults() Options {

@@ -43,7 +43,7 @@ func (a *API) DeleteGroup(region, name string) error {
 func (a *API) GroupExists(region, name string) bool {
 	s := a.Store(region)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	return s.groups[name] != nil
 }
 
@@ -56,7 +56,7 @@ func (a *API) EnsureStream(region, group, stream string) error {
 	}
 	s := a.Store(region)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(group)
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func (a *API) Append(region, group, stream string, events []Event) error {
 	}
 	slices.SortStableFunc(batch, func(x, y event) int { return cmp.Compare(x.ts, y.ts) })
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, st, err := s.stream(group, stream)
 	if err != nil {
 		return err

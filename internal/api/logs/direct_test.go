@@ -58,6 +58,7 @@ func TestInProcess(t *testing.T) {
 func TestConcurrentAppend(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, logsapi.Options{MaxEventsPerStream: 500})
+	e.direct.Store(true)
 	if err := e.API.CreateGroup(region, "g", 0, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ type event struct {
 	ingest int64  // when it was accepted, epoch ms
 	seq    uint64 // store-wide ingestion sequence: unique, increasing
 	msg    string
+	batch  uint64 // seq of the first event of its upload: its stored record
 }
 
 // key orders events within a stream and positions GetLogEvents tokens.
@@ -46,10 +47,11 @@ func (st *stream) since(cutoff int64) []event {
 
 // insert adds events (sorted by timestamp, with increasing sequences) to
 // the stream in key order, then enforces the retention cutoff and the
-// stream's bounds by dropping its oldest events. Callers hold the lock.
-func (st *stream) insert(batch []event, cutoff int64, maxEvents, maxBytes int) {
+// stream's bounds by dropping its oldest events. It returns the uploads
+// (batch) that lost events. Callers hold the lock.
+func (st *stream) insert(batch []event, cutoff int64, maxEvents, maxBytes int) (dropped []uint64) {
 	if len(batch) == 0 {
-		return
+		return nil
 	}
 	for _, e := range batch {
 		st.bytes += len(e.msg)
@@ -67,7 +69,13 @@ func (st *stream) insert(batch []event, cutoff int64, maxEvents, maxBytes int) {
 		st.bytes -= len(st.events[drop].msg)
 		drop++
 	}
+	for _, e := range st.events[:drop] {
+		if len(dropped) == 0 || dropped[len(dropped)-1] != e.batch {
+			dropped = append(dropped, e.batch)
+		}
+	}
 	st.dropOldest(drop)
+	return dropped
 }
 
 // dropOldest removes the first n events. The dropped slots are cleared so

@@ -101,7 +101,7 @@ func (s *Store) filterCandidates(groupName string, selects func(string) bool, st
 	s.mu.Lock()
 	g, err := s.group(groupName)
 	if err != nil {
-		s.mu.Unlock()
+		s.unlock()
 		return nil, err
 	}
 	from := max(s.retentionCutoff(g), deref(start), after.ts)
@@ -119,7 +119,7 @@ func (s *Store) filterCandidates(groupName string, selects func(string) bool, st
 			}
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	slices.SortFunc(out, func(a, b streamEvent) int { return compareKeys(a.key(), b.key()) })
 	return out, nil
 }

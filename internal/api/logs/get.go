@@ -76,7 +76,7 @@ func checkTimeRange(start, end *int64) error {
 // end out of the lock.
 func (s *Store) streamWindow(groupName, streamName string, start, end *int64) ([]event, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, st, err := s.stream(groupName, streamName)
 	if err != nil {
 		return nil, err

@@ -47,7 +47,7 @@ func (s *Store) CreateLogGroup(_ context.Context, in *cloudwatchlogs.CreateLogGr
 // createGroup adds a group; its name and settings are already checked.
 func (s *Store) createGroup(name string, settings groupSettings) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if s.groups[name] != nil {
 		return errGroupExists()
 	}
@@ -62,6 +62,7 @@ func (s *Store) createGroup(name string, settings groupSettings) error {
 	for k, v := range settings.tags {
 		g.tags[k] = v
 	}
+	s.touchGroup(name)
 	s.groups[name] = g
 	return nil
 }
@@ -97,12 +98,16 @@ func (s *Store) DeleteLogGroup(_ context.Context, in *cloudwatchlogs.DeleteLogGr
 
 func (s *Store) deleteGroup(name string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(name)
 	if err != nil {
 		return err
 	}
 	s.streams -= len(g.streams)
+	for _, st := range g.streams {
+		s.touchStreamAll(name, st)
+	}
+	s.touchGroup(name)
 	delete(s.groups, name)
 	return nil
 }
@@ -126,7 +131,7 @@ func (s *Store) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.Describe
 			found = append(found, s.describeGroup(g))
 		}
 	}
-	s.mu.Unlock()
+	s.unlock()
 	pg, next, err := page(found, in.NextToken, limit)
 	if err != nil {
 		return nil, err
@@ -238,11 +243,12 @@ func (s *Store) DeleteRetentionPolicy(_ context.Context, in *cloudwatchlogs.Dele
 
 func (s *Store) setRetention(name string, days int32) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(name)
 	if err != nil {
 		return err
 	}
+	s.touchGroup(name)
 	g.retention = days
 	return nil
 }

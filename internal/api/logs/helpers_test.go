@@ -2,6 +2,7 @@ package logs_test
 
 import (
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,8 +14,10 @@ import (
 
 	logsapi "github.com/localaws/ecsemu/internal/api/logs"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/apitest"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
+	"github.com/localaws/ecsemu/internal/testutil/statetest"
 )
 
 const (
@@ -29,6 +32,10 @@ type env struct {
 	Clock *apitest.Clock
 	URL   string
 	C     *cloudwatchlogs.Client
+	DB    *state.DB
+	// direct is set by tests that write in process (API.Append) while
+	// requests run: the store then agrees with memory only at the end.
+	direct atomic.Bool
 }
 
 // t0 is the fake clock's start, in epoch ms for event timestamps.
@@ -36,15 +43,54 @@ var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func newEnv(t testing.TB, opts logsapi.Options) *env {
 	t.Helper()
+	return newEnvAt(t, opts, t.TempDir(), false)
+}
+
+// newEnvAt serves Logs on the state directory dir, restored from it first
+// when restore is set. Every test runs against a state directory: after
+// each request the store must hold exactly what the API holds, and at the
+// end Restore must give it back.
+func newEnvAt(t testing.TB, opts logsapi.Options, dir string, restore bool) *env {
+	t.Helper()
 	e := &env{Clock: apitest.NewClock(t0)}
+	e.DB = statetest.Open(t, dir)
 	opts.Account = account
 	if opts.Now == nil {
 		opts.Now = e.Clock.Now
 	}
+	opts.State = e.DB.Bucket(logsapi.Spec.Name)
 	e.API = logsapi.New(opts)
-	e.URL = apitest.Serve(t, region, server.Service{Spec: logsapi.Spec, JSON: e.API})
+	if restore {
+		if err := e.API.Restore(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { e.closeState(t) })
+	checked := statetest.JSON(t, e.API, func() error {
+		if e.direct.Load() {
+			return nil // in-process writes run beside the requests: see direct
+		}
+		return logsapi.CheckStored(e.API)
+	})
+	e.URL = apitest.Serve(t, region, server.Service{Spec: logsapi.Spec, JSON: checked})
 	e.C = e.client(region)
 	return e
+}
+
+// closeState checks the state directory against the API and closes it
+// (a restart: the API must not be used afterwards).
+func (e *env) closeState(t testing.TB) {
+	t.Helper()
+	if e.DB == nil {
+		return
+	}
+	if err := logsapi.CheckState(e.API); err != nil {
+		t.Error(err)
+	}
+	if err := e.DB.Close(); err != nil {
+		t.Error(err)
+	}
+	e.DB = nil
 }
 
 // client is a real SDK client in a region; extra middleware may adjust it.

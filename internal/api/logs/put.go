@@ -34,7 +34,7 @@ func (s *Store) PutLogEvents(_ context.Context, in *cloudwatchlogs.PutLogEventsI
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, st, err := s.stream(*in.LogGroupName, *in.LogStreamName)
 	if err != nil {
 		return nil, err
@@ -133,11 +133,19 @@ func (s *Store) classify(events []types.InputLogEvent, cutoff int64) (lo, hi int
 // the lock.
 func (s *Store) ingest(g *group, st *stream, batch []event) {
 	now := s.nowMillis()
+	id := s.seq + 1
 	for i := range batch {
 		s.seq++
-		batch[i].seq, batch[i].ingest = s.seq, now
+		batch[i].seq, batch[i].ingest, batch[i].batch = s.seq, now, id
 	}
-	st.insert(batch, s.retentionCutoff(g), s.opts.MaxEventsPerStream, s.opts.MaxBytesPerStream)
+	if len(batch) > 0 {
+		s.touchBatch(g.name, st.name, id)
+		s.touchMeta()
+	}
+	for _, b := range st.insert(batch, s.retentionCutoff(g), s.opts.MaxEventsPerStream, s.opts.MaxBytesPerStream) {
+		s.touchBatch(g.name, st.name, b)
+	}
 	st.uploads++
 	st.lastIngest = now
+	s.touchStream(g.name, st.name)
 }

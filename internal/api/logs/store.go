@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // group is a log group: its settings, tags and streams.
@@ -28,12 +30,13 @@ type Store struct {
 
 	mu      sync.Mutex
 	groups  map[string]*group
-	streams int    // streams over all groups, bounded by opts.MaxStreams
-	seq     uint64 // ingestion sequence of the last event, unique per store
+	streams int            // streams over all groups, bounded by opts.MaxStreams
+	seq     uint64         // ingestion sequence of the last event, unique per store
+	journal *state.Journal // records changed under mu (persist.go)
 }
 
 func newStore(region, account string, opts Options) *Store {
-	return &Store{region: region, account: account, opts: opts, groups: map[string]*group{}}
+	return &Store{region: region, account: account, opts: opts, groups: map[string]*group{}, journal: opts.State.Journal()}
 }
 
 // Region is the store's region.

@@ -37,7 +37,7 @@ func (s *Store) CreateLogStream(_ context.Context, in *cloudwatchlogs.CreateLogS
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(*in.LogGroupName)
 	if err != nil {
 		return nil, err
@@ -57,6 +57,7 @@ func (s *Store) addStream(g *group, name string) error {
 	if s.streams >= s.opts.MaxStreams {
 		return errLimitExceeded()
 	}
+	s.touchStream(g.name, name)
 	g.streams[name] = &stream{name: name, created: s.nowMillis()}
 	s.streams++
 	return nil
@@ -71,11 +72,12 @@ func (s *Store) DeleteLogStream(_ context.Context, in *cloudwatchlogs.DeleteLogS
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, _, err := s.stream(*in.LogGroupName, *in.LogStreamName)
+	defer s.unlock()
+	g, st, err := s.stream(*in.LogGroupName, *in.LogStreamName)
 	if err != nil {
 		return nil, err
 	}
+	s.touchStreamAll(g.name, st)
 	delete(g.streams, *in.LogStreamName)
 	s.streams--
 	return &cloudwatchlogs.DeleteLogStreamOutput{}, nil
@@ -120,7 +122,7 @@ func (s *Store) DescribeLogStreams(_ context.Context, in *cloudwatchlogs.Describ
 // listStreams describes a group's streams with a name prefix, in no order.
 func (s *Store) listStreams(groupName, prefix string) ([]types.LogStream, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(groupName)
 	if err != nil {
 		return nil, err

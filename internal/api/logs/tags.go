@@ -131,7 +131,7 @@ func (s *Store) tag(name string, tags map[string]string) error {
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(name)
 	if err != nil {
 		return err
@@ -146,6 +146,7 @@ func (s *Store) tag(name string, tags map[string]string) error {
 		return &types.TooManyTagsException{Message: aws.String("A resource can have no more than 50 tags."),
 			ResourceName: aws.String(GroupARN(s.region, s.account, name))}
 	}
+	s.touchGroup(name)
 	for k, v := range tags {
 		g.tags[k] = v
 	}
@@ -154,11 +155,12 @@ func (s *Store) tag(name string, tags map[string]string) error {
 
 func (s *Store) untag(name string, keys []string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(name)
 	if err != nil {
 		return err
 	}
+	s.touchGroup(name)
 	for _, k := range keys {
 		delete(g.tags, k)
 	}
@@ -168,7 +170,7 @@ func (s *Store) untag(name string, keys []string) error {
 // tags returns a copy of a group's tags.
 func (s *Store) tags(name string) (map[string]string, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	g, err := s.group(name)
 	if err != nil {
 		return nil, err

@@ -13,10 +13,13 @@ package s3
 import (
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // DefaultAccount owns the buckets in-process calls create when
@@ -30,15 +33,20 @@ type Options struct {
 	// Bootstrap creates, in every region on its first use, the assets
 	// bucket a CDK bootstrap leaves (see BootstrapBucketName).
 	Bootstrap bool
+	// State keeps buckets and objects across restarts (persist.go); nil
+	// keeps nothing.
+	State *state.Bucket
 }
 
 // API serves S3. It is an http.Handler for the endpoint's REST table
 // entry and is safe for concurrent use.
 type API struct {
 	opts    Options
-	backend *s3mem.Backend
+	backend *persistentBackend
 	fake    http.Handler
 	reg     registry
+	// replayAt is the time s3mem sees while Restore replays a record.
+	replayAt atomic.Pointer[time.Time]
 
 	seedMu sync.Mutex
 	seeded map[string]bool // regions Bootstrap has seeded
@@ -52,14 +60,16 @@ func New(opts Options) *API {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	backend := s3mem.New(s3mem.WithTimeSource(clock{opts.Now}))
-	fake := gofakes3.New(backend,
+	a := &API{opts: opts, reg: registry{buckets: map[string]*bucket{}}, seeded: map[string]bool{}}
+	a.reg.api = a
+	a.backend = &persistentBackend{Backend: s3mem.New(s3mem.WithTimeSource(replayClock{opts.Now, &a.replayAt})), api: a}
+	fake := gofakes3.New(a.backend,
 		gofakes3.WithTimeSource(clock{opts.Now}),
 		gofakes3.WithTimeSkewLimit(0), // any client clock is fine
 		gofakes3.WithLogger(gofakes3.DiscardLog()),
 	)
-	return &API{opts: opts, backend: backend, fake: fake.Server(),
-		reg: registry{buckets: map[string]*bucket{}}, seeded: map[string]bool{}}
+	a.fake = fake.Server()
+	return a
 }
 
 // clock adapts the injected clock to gofakes3's TimeSource.

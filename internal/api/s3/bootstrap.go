@@ -19,7 +19,11 @@ func BootstrapBucketName(account, region string) string {
 func (a *API) Bootstrap(region string) {
 	a.seedMu.Lock()
 	a.seeded[a.opts.Account+"/"+region] = true
+	batch := a.opts.State.Batch()
+	batch.Put(kindSeeded+a.opts.Account+"/"+region, true)
+	pending := batch.Commit()
 	a.seedMu.Unlock()
+	wait(pending)
 	// An existing bucket of that name (ErrOwnedByYou) is left as it is.
 	_ = a.createBucket(a.opts.Account, region, BootstrapBucketName(a.opts.Account, region), false, true)
 }

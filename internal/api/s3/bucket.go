@@ -9,6 +9,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 const xmlns = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -21,6 +22,8 @@ func (a *API) createBucket(account, region, name string, adopt, seed bool) error
 	if err := gofakes3.ValidateBucketName(name); err != nil || strings.ToLower(name) != name {
 		return errInvalidBucketName(name)
 	}
+	var pending state.Pending
+	defer func() { wait(pending) }() // after the unlock
 	a.reg.mu.Lock()
 	defer a.reg.mu.Unlock()
 	if b, ok := a.reg.buckets[name]; ok {
@@ -30,6 +33,7 @@ func (a *API) createBucket(account, region, name string, adopt, seed bool) error
 		case b.seeded && adopt:
 			b.seeded = false
 			b.region = region
+			pending = a.saveBucket(name)
 			return nil
 		}
 		return errOwnedByYou(name)
@@ -38,11 +42,14 @@ func (a *API) createBucket(account, region, name string, adopt, seed bool) error
 		return fromFake(err, name)
 	}
 	a.reg.buckets[name] = &bucket{name: name, account: account, region: region, created: a.opts.Now(), seeded: seed}
+	pending = a.saveBucket(name)
 	return nil
 }
 
 // deleteBucket deletes an empty bucket.
 func (a *API) deleteBucket(name string) error {
+	var pending state.Pending
+	defer func() { wait(pending) }() // after the unlock
 	a.reg.mu.Lock()
 	defer a.reg.mu.Unlock()
 	if a.reg.buckets[name] == nil {
@@ -52,6 +59,7 @@ func (a *API) deleteBucket(name string) error {
 		return fromFake(err, name)
 	}
 	delete(a.reg.buckets, name)
+	pending = a.saveBucket(name)
 	return nil
 }
 

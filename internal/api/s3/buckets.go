@@ -3,6 +3,8 @@ package s3
 import (
 	"sync"
 	"time"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // bucket is what the emulator keeps about a bucket beside its objects
@@ -27,6 +29,7 @@ type tag struct {
 // registry is the table of buckets, global across regions as bucket names
 // are. One lock; reads return copies.
 type registry struct {
+	api     *API // whose state directory keeps the buckets
 	mu      sync.Mutex
 	buckets map[string]*bucket
 }
@@ -47,10 +50,13 @@ func (g *registry) get(name string) (bucket, bool) {
 // update runs fn on a bucket under the lock; false when there is none.
 func (g *registry) update(name string, fn func(*bucket)) bool {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	b, ok := g.buckets[name]
+	var pending state.Pending
 	if ok {
 		fn(b)
+		pending = g.api.saveBucket(name)
 	}
+	g.mu.Unlock()
+	wait(pending)
 	return ok
 }

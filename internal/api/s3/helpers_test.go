@@ -12,7 +12,9 @@ import (
 
 	s3api "github.com/localaws/ecsemu/internal/api/s3"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/apitest"
+	"github.com/localaws/ecsemu/internal/testutil/statetest"
 )
 
 const (
@@ -25,16 +27,51 @@ type env struct {
 	API *s3api.API
 	URL string
 	C   *s3.Client // us-east-1, path style
+	DB  *state.DB
 }
 
 func newEnv(t testing.TB, opts s3api.Options) *env {
 	t.Helper()
+	return newEnvAt(t, opts, t.TempDir(), false)
+}
+
+// newEnvAt serves S3 on the state directory dir, restored from it first
+// when restore is set. Every test runs against a state directory: after
+// each request the store must hold exactly what the API holds, and at the
+// end Restore must give it back.
+func newEnvAt(t testing.TB, opts s3api.Options, dir string, restore bool) *env {
+	t.Helper()
+	e := &env{DB: statetest.Open(t, dir)}
 	opts.Account = account
 	opts.Now = apitest.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)).Now
-	e := &env{API: s3api.New(opts)}
-	e.URL = apitest.Serve(t, region, server.Service{Spec: s3api.Spec, REST: e.API})
+	opts.State = e.DB.Bucket(s3api.Spec.Name)
+	e.API = s3api.New(opts)
+	if restore {
+		if err := e.API.Restore(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { e.closeState(t) })
+	checked := statetest.REST(t, e.API, func() error { return s3api.CheckStored(e.API) })
+	e.URL = apitest.Serve(t, region, server.Service{Spec: s3api.Spec, REST: checked})
 	e.C = e.client(region, nil)
 	return e
+}
+
+// closeState checks the state directory against the API and closes it
+// (a restart: the API must not be used afterwards).
+func (e *env) closeState(t testing.TB) {
+	t.Helper()
+	if e.DB == nil {
+		return
+	}
+	if err := s3api.CheckState(e.API); err != nil {
+		t.Error(err)
+	}
+	if err := e.DB.Close(); err != nil {
+		t.Error(err)
+	}
+	e.DB = nil
 }
 
 // client is a real SDK client in a region, path style; transport nil

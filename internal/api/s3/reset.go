@@ -1,8 +1,18 @@
 package s3
 
+import "log/slog"
+
 // Reset deletes every bucket with its objects, as POST /_emulator/reset
 // asks; the bootstrap bucket is created again on first use.
 func (a *API) Reset() {
+	a.forget()
+	if err := a.opts.State.Clear(); err != nil {
+		slog.Default().Error("s3: state not cleared", "err", err)
+	}
+}
+
+// forget drops every bucket from memory.
+func (a *API) forget() {
 	a.reg.mu.Lock()
 	names := make([]string, 0, len(a.reg.buckets))
 	for name := range a.reg.buckets {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // DefaultAccount is the account of Store(region) when Options.Account is
@@ -28,6 +29,9 @@ type Options struct {
 	Now     func() time.Time // default time.Now
 	// Random feeds ARN suffixes and version IDs; default crypto/rand.
 	Random io.Reader
+	// State keeps every region's secrets across restarts (persist.go); nil
+	// keeps nothing.
+	State *state.Bucket
 }
 
 // API serves Secrets Manager operations. It is safe for concurrent use.
@@ -51,7 +55,9 @@ func New(opts Options) *API {
 		opts.Random = rand.Reader
 	}
 	return &API{opts: opts, handlers: operations(), stores: regional.NewStores(func(account, region string) *Store {
-		return newStore(region, account, opts.Now, opts.Random)
+		s := newStore(region, account, opts.Now, opts.Random)
+		s.journal = opts.State.Journal()
+		return s
 	})}
 }
 

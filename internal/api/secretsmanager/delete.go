@@ -31,12 +31,14 @@ func (s *Store) DeleteSecret(_ context.Context, in *secretsmanager.DeleteSecretI
 		return forceDeleteMissing(s, in.SecretId, force, now, err)
 	}
 	if force {
+		s.touch(sec.name)
 		delete(s.secrets, sec.name)
 		return &secretsmanager.DeleteSecretOutput{ARN: ptr(sec.arn), Name: ptr(sec.name), DeletionDate: ptr(now)}, nil
 	}
 	if sec.isDeleted() {
 		return nil, errMarkedForDeletion()
 	}
+	s.touch(sec.name)
 	sec.deleted = now
 	sec.purgeAt = now.Add(time.Duration(days) * 24 * time.Hour)
 	return &secretsmanager.DeleteSecretOutput{ARN: ptr(sec.arn), Name: ptr(sec.name), DeletionDate: ptr(sec.purgeAt)}, nil
@@ -81,6 +83,7 @@ func (s *Store) RestoreSecret(_ context.Context, in *secretsmanager.RestoreSecre
 	if err != nil {
 		return nil, err
 	}
+	s.touch(sec.name)
 	sec.deleted, sec.purgeAt = time.Time{}, time.Time{}
 	return &secretsmanager.RestoreSecretOutput{ARN: ptr(sec.arn), Name: ptr(sec.name)}, nil
 }

@@ -11,8 +11,10 @@ import (
 
 	smapi "github.com/localaws/ecsemu/internal/api/secretsmanager"
 	"github.com/localaws/ecsemu/internal/server"
+	"github.com/localaws/ecsemu/internal/state"
 	"github.com/localaws/ecsemu/internal/testutil/apitest"
 	"github.com/localaws/ecsemu/internal/testutil/opcoverage"
+	"github.com/localaws/ecsemu/internal/testutil/statetest"
 )
 
 const (
@@ -27,17 +29,52 @@ type env struct {
 	Clock *apitest.Clock
 	URL   string
 	C     *secretsmanager.Client
+	DB    *state.DB
 }
 
 func newEnv(t testing.TB, opts smapi.Options) *env {
 	t.Helper()
+	return newEnvAt(t, opts, t.TempDir(), false)
+}
+
+// newEnvAt serves Secrets Manager on the state directory dir, restored
+// from it first when restore is set. Every test runs against a state
+// directory: after each request the store must hold exactly what the API
+// holds, and at the end Restore must give it back.
+func newEnvAt(t testing.TB, opts smapi.Options, dir string, restore bool) *env {
+	t.Helper()
 	e := &env{Clock: apitest.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))}
+	e.DB = statetest.Open(t, dir)
 	opts.Account = account
 	opts.Now = e.Clock.Now
+	opts.State = e.DB.Bucket(smapi.Spec.Name)
 	e.API = smapi.New(opts)
-	e.URL = apitest.Serve(t, region, server.Service{Spec: smapi.Spec, JSON: e.API})
+	if restore {
+		if err := e.API.Restore(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { e.closeState(t) })
+	checked := statetest.JSON(t, e.API, func() error { return smapi.CheckStored(e.API) })
+	e.URL = apitest.Serve(t, region, server.Service{Spec: smapi.Spec, JSON: checked})
 	e.C = e.client(region)
 	return e
+}
+
+// closeState checks the state directory against the API and closes it
+// (a restart: the API must not be used afterwards).
+func (e *env) closeState(t testing.TB) {
+	t.Helper()
+	if e.DB == nil {
+		return
+	}
+	if err := smapi.CheckState(e.API); err != nil {
+		t.Error(err)
+	}
+	if err := e.DB.Close(); err != nil {
+		t.Error(err)
+	}
+	e.DB = nil
 }
 
 // client is a real SDK client in a region.

@@ -51,7 +51,7 @@ func (s *Store) GetRandomPassword(_ context.Context, in *secretsmanager.GetRando
 		return nil, errInvalidParameter("The password length is too short to include a character of each included type.")
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	return &secretsmanager.GetRandomPasswordOutput{RandomPassword: ptr(s.password(int(length), classes, extra, require))}, nil
 }
 

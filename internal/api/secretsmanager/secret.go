@@ -50,6 +50,7 @@ func (s *Store) CreateSecret(_ context.Context, in *secretsmanager.CreateSecretI
 		}
 		out.VersionId = ptr(v.id)
 	}
+	s.touch(sec.name)
 	s.secrets[sec.name] = sec
 	return out, nil
 }
@@ -86,6 +87,7 @@ func (s *Store) UpdateSecret(_ context.Context, in *secretsmanager.UpdateSecretI
 	if err != nil {
 		return nil, err
 	}
+	s.touch(sec.name)
 	out := &secretsmanager.UpdateSecretOutput{ARN: ptr(sec.arn), Name: ptr(sec.name)}
 	if !val.empty() {
 		v, err := s.putValue(sec, val, in.ClientRequestToken, nil)
@@ -125,6 +127,7 @@ func (s *Store) UpdateSecretVersionStage(_ context.Context, in *secretsmanager.U
 	if err != nil {
 		return nil, err
 	}
+	s.touch(sec.name)
 	switch {
 	case to != nil:
 		sec.attach(to, stage)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // version is one value of a secret with the staging labels it carries.
@@ -75,6 +77,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	secrets map[string]*secret // by name
+	journal *state.Journal     // records changed under mu (persist.go)
 }
 
 func newStore(region, account string, now func() time.Time, random io.Reader) *Store {
@@ -95,10 +98,11 @@ func (s *Store) lock() func() {
 	now := s.now()
 	for name, sec := range s.secrets {
 		if sec.isDeleted() && !now.Before(sec.purgeAt) {
+			s.touch(name)
 			delete(s.secrets, name)
 		}
 	}
-	return s.mu.Unlock
+	return s.unlock
 }
 
 // sortedNames lists secret names in order. Callers hold the lock.

@@ -63,6 +63,7 @@ func (s *Store) TagResource(_ context.Context, in *secretsmanager.TagResourceInp
 	if len(merged) > maxTags {
 		return nil, errLimit("The request failed because it would exceed the maximum number of tags (%d) for the secret.", maxTags)
 	}
+	s.touch(sec.name)
 	sec.tags = merged
 	return &secretsmanager.TagResourceOutput{}, nil
 }
@@ -78,6 +79,7 @@ func (s *Store) UntagResource(_ context.Context, in *secretsmanager.UntagResourc
 	if err != nil {
 		return nil, err
 	}
+	s.touch(sec.name)
 	sec.tags = slices.DeleteFunc(sec.tags, func(t types.Tag) bool { return slices.Contains(in.TagKeys, deref(t.Key)) })
 	return &secretsmanager.UntagResourceOutput{}, nil
 }

@@ -56,6 +56,7 @@ func (s *Store) putValue(sec *secret, val newValue, token *string, stages []stri
 	}
 	now := s.timestamp()
 	v := &version{id: id, str: val.str, bin: val.bin, created: now}
+	s.touch(sec.name)
 	sec.addVersion(v, stages)
 	sec.changed = now
 	return v, nil
@@ -75,7 +76,10 @@ func (s *Store) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretVa
 		return nil, err
 	}
 	day := s.now().UTC().Truncate(24 * time.Hour)
-	v.accessed, sec.accessed = day, day
+	if !v.accessed.Equal(day) || !sec.accessed.Equal(day) {
+		s.touch(sec.name) // at most once a day: reads stay reads
+		v.accessed, sec.accessed = day, day
+	}
 	return &secretsmanager.GetSecretValueOutput{
 		ARN: ptr(sec.arn), Name: ptr(sec.name), VersionId: ptr(v.id), VersionStages: slices.Clone(v.stages),
 		SecretString: v.str, SecretBinary: slices.Clone(v.bin), CreatedDate: ptr(v.created),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/api/regional"
 	"github.com/localaws/ecsemu/internal/awsproto"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // DefaultAccount is the account of Store(region) when Options.Account is
@@ -28,6 +29,9 @@ type Options struct {
 	// Bootstrap seeds every store, on its first use, with what a CDK
 	// bootstrap leaves in Parameter Store (see Bootstrap).
 	Bootstrap bool
+	// State keeps every region's parameters across restarts (persist.go);
+	// nil keeps nothing.
+	State *state.Bucket
 }
 
 // API serves Parameter Store operations. It is safe for concurrent use.
@@ -35,6 +39,8 @@ type API struct {
 	opts     Options
 	stores   *regional.Stores[Store]
 	handlers regional.Handlers[Store]
+	// restoring makes new stores empty: Restore is filling them.
+	restoring bool
 }
 
 type handler = regional.Handler[Store]
@@ -50,6 +56,11 @@ func New(opts Options) *API {
 	a := &API{opts: opts, handlers: operations()}
 	a.stores = regional.NewStores(func(account, region string) *Store {
 		s := newStore(region, account, opts.Now)
+		s.journal = opts.State.Journal()
+		if a.restoring {
+			return s // Restore fills it
+		}
+		s.journal.Touch(s.prefix() + kindRegion) // written by the first operation
 		if opts.Bootstrap {
 			Bootstrap(s)
 		}

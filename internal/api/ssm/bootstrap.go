@@ -18,10 +18,11 @@ const (
 // with ParameterAlreadyExists.
 func Bootstrap(s *Store) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if s.params[BootstrapVersionName] != nil {
 		return
 	}
+	s.touch(BootstrapVersionName)
 	s.params[BootstrapVersionName] = &parameter{
 		name:   BootstrapVersionName,
 		seeded: true,

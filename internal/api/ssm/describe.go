@@ -24,7 +24,7 @@ func (s *Store) DescribeParameters(_ context.Context, in *ssm.DescribeParameters
 	}
 	filters = append(filters, legacy...)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	var found []types.ParameterMetadata
 	for _, name := range s.sortedNames() {
 		p := s.params[name]

@@ -8,7 +8,7 @@ package ssm
 func (a *API) GetValue(region, name string) (value string, version int64, err error) {
 	s := a.Store(region)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	_, v, _, err := s.lookup(name)
 	if err != nil {
 		return "", 0, err

@@ -53,7 +53,7 @@ func (s *Store) GetParameter(_ context.Context, in *ssm.GetParameterInput) (*ssm
 		return nil, errRequired("name")
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, v, r, err := s.lookup(deref(in.Name))
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (s *Store) GetParameters(_ context.Context, in *ssm.GetParametersInput) (*s
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	out := &ssm.GetParametersOutput{Parameters: []types.Parameter{}, InvalidParameters: []string{}}
 	seen := map[string]bool{}
 	for _, ref := range in.Names {
@@ -105,11 +105,12 @@ func (s *Store) DeleteParameter(_ context.Context, in *ssm.DeleteParameterInput)
 		return nil, errRequired("name")
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r := s.resolve(deref(in.Name))
 	if r.selector != "" || s.params[r.name] == nil {
 		return nil, errParameterNotFound()
 	}
+	s.touch(r.name)
 	delete(s.params, r.name)
 	return &ssm.DeleteParameterOutput{}, nil
 }
@@ -121,7 +122,7 @@ func (s *Store) DeleteParameters(_ context.Context, in *ssm.DeleteParametersInpu
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	out := &ssm.DeleteParametersOutput{DeletedParameters: []string{}, InvalidParameters: []string{}}
 	for _, ref := range in.Names {
 		r := s.resolve(ref)
@@ -129,6 +130,7 @@ func (s *Store) DeleteParameters(_ context.Context, in *ssm.DeleteParametersInpu
 			out.InvalidParameters = append(out.InvalidParameters, ref)
 			continue
 		}
+		s.touch(r.name)
 		delete(s.params, r.name)
 		out.DeletedParameters = append(out.DeletedParameters, ref)
 	}

@@ -15,7 +15,7 @@ func (s *Store) GetParameterHistory(_ context.Context, in *ssm.GetParameterHisto
 		return nil, errRequired("name")
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r := s.resolve(deref(in.Name))
 	p := s.params[r.name]
 	if p == nil || r.selector != "" {

@@ -61,7 +61,7 @@ func (s *Store) LabelParameterVersion(_ context.Context, in *ssm.LabelParameterV
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, v, err := s.versionFor(deref(in.Name), in.ParameterVersion)
 	if err != nil {
 		return nil, err
@@ -79,6 +79,7 @@ func (s *Store) LabelParameterVersion(_ context.Context, in *ssm.LabelParameterV
 	if len(v.labels)+len(add) > maxLabelsPerVersion {
 		return nil, errLabelLimit()
 	}
+	s.touch(p.name)
 	for _, other := range p.versions {
 		other.labels = slices.DeleteFunc(other.labels, func(l string) bool { return slices.Contains(add, l) })
 	}
@@ -99,11 +100,12 @@ func (s *Store) UnlabelParameterVersion(_ context.Context, in *ssm.UnlabelParame
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v, err := s.versionFor(deref(in.Name), in.ParameterVersion)
+	defer s.unlock()
+	p, v, err := s.versionFor(deref(in.Name), in.ParameterVersion)
 	if err != nil {
 		return nil, err
 	}
+	s.touch(p.name)
 	out := &ssm.UnlabelParameterVersionOutput{InvalidLabels: []string{}, RemovedLabels: []string{}}
 	for _, l := range in.Labels {
 		if i := slices.Index(v.labels, l); i >= 0 {

@@ -20,7 +20,7 @@ func (s *Store) GetParametersByPath(_ context.Context, in *ssm.GetParametersByPa
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	var found []types.Parameter
 	for _, name := range s.sortedNames() {
 		p := s.params[name]

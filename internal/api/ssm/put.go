@@ -21,8 +21,9 @@ func (s *Store) PutParameter(_ context.Context, in *ssm.PutParameterInput) (*ssm
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	name := deref(in.Name)
+	s.touch(name)
 	p := s.params[name]
 	if p != nil && p.seeded {
 		delete(s.params, name)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // maxVersions is how many versions Parameter Store keeps of a parameter;
@@ -67,8 +69,9 @@ type Store struct {
 	region, account string
 	now             func() time.Time
 
-	mu     sync.Mutex
-	params map[string]*parameter // by name as put (with its leading "/", if any)
+	mu      sync.Mutex
+	params  map[string]*parameter // by name as put (with its leading "/", if any)
+	journal *state.Journal        // records changed under mu (persist.go)
 }
 
 func newStore(region, account string, now func() time.Time) *Store {

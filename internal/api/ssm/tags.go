@@ -77,7 +77,7 @@ func (s *Store) AddTagsToResource(_ context.Context, in *ssm.AddTagsToResourceIn
 		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.taggable(in.ResourceType, deref(in.ResourceId))
 	if err != nil {
 		return nil, err
@@ -86,6 +86,7 @@ func (s *Store) AddTagsToResource(_ context.Context, in *ssm.AddTagsToResourceIn
 	if len(merged) > maxTags {
 		return nil, errTooManyTags()
 	}
+	s.touch(p.name)
 	p.tags = merged
 	return &ssm.AddTagsToResourceOutput{}, nil
 }
@@ -95,18 +96,19 @@ func (s *Store) RemoveTagsFromResource(_ context.Context, in *ssm.RemoveTagsFrom
 		return nil, errRequired("tagKeys")
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.taggable(in.ResourceType, deref(in.ResourceId))
 	if err != nil {
 		return nil, err
 	}
+	s.touch(p.name)
 	p.tags = slices.DeleteFunc(p.tags, func(t types.Tag) bool { return slices.Contains(in.TagKeys, deref(t.Key)) })
 	return &ssm.RemoveTagsFromResourceOutput{}, nil
 }
 
 func (s *Store) ListTagsForResource(_ context.Context, in *ssm.ListTagsForResourceInput) (*ssm.ListTagsForResourceOutput, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	p, err := s.taggable(in.ResourceType, deref(in.ResourceId))
 	if err != nil {
 		return nil, err

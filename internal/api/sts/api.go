@@ -23,6 +23,7 @@ import (
 
 	"github.com/localaws/ecsemu/internal/awsproto"
 	"github.com/localaws/ecsemu/internal/reqctx"
+	"github.com/localaws/ecsemu/internal/state"
 )
 
 // DefaultMaxSessions bounds the remembered issued access keys.
@@ -52,6 +53,9 @@ type Options struct {
 	Rand        io.Reader        // source of key material, default crypto/rand
 	MaxSessions int              // default DefaultMaxSessions
 	Directory   Directory        // nil: no IAM users, roles unknown
+	// State keeps the issued keys across restarts (persist.go); nil keeps
+	// nothing.
+	State *state.Bucket
 }
 
 // API serves STS operations. It is safe for concurrent use.
@@ -74,7 +78,7 @@ func New(opts Options) *API {
 	if opts.MaxSessions <= 0 {
 		opts.MaxSessions = DefaultMaxSessions
 	}
-	a := &API{opts: opts, sessions: newSessions(opts.MaxSessions)}
+	a := &API{opts: opts, sessions: newSessions(opts.MaxSessions, opts.State)}
 	a.handlers = map[string]handler{
 		"GetCallerIdentity":         op(a.GetCallerIdentity),
 		"GetAccessKeyInfo":          op(a.GetAccessKeyInfo),

@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -40,7 +41,9 @@ func (a *API) issue(id identity, d time.Duration) *types.Credentials {
 	expires := a.opts.Now().Add(d).UTC().Truncate(time.Second)
 	id.temporary = true
 	id.expires = expires
-	a.sessions.put(key, id)
+	if err := a.sessions.put(key, id, true).Wait(); err != nil {
+		slog.Default().Error("sts: state not saved", "err", err)
+	}
 	return &types.Credentials{
 		AccessKeyId:     ptr(key),
 		SecretAccessKey: ptr(base64.StdEncoding.EncodeToString(secret)),

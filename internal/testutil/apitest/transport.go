@@ -17,7 +17,7 @@ type Transport struct{ Next http.RoundTripper }
 func (b Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	next := b.Next
 	if next == nil {
-		next = http.DefaultTransport
+		next = pool
 	}
 	if r.Body != nil && r.Body != http.NoBody {
 		body, err := io.ReadAll(r.Body)
@@ -32,6 +32,12 @@ func (b Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return next.RoundTrip(r)
 }
+
+// pool is the tests' own connection pool. Not http.DefaultTransport: every
+// httptest.Server.Close closes that one's idle connections, and a parallel
+// test that has just taken one from the pool then fails with "http:
+// CloseIdleConnections called".
+var pool = http.DefaultTransport.(*http.Transport).Clone()
 
 // HTTPClient is the HTTP client of every SDK client the tests hand out.
 var HTTPClient = &http.Client{Transport: Transport{}}

@@ -97,6 +97,9 @@ func start(t testing.TB, opts Options, cfg config.Config) *Emulator {
 	if err := a.Start(ctx); err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}
+	readyCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	a.WaitTasksReady(readyCtx) // tests look at task networking at once
+	cancel()
 	e := &Emulator{URL: a.Endpoint(), App: a, API: a.ECS, Reconciler: a.Reconciler, Runtime: a.Runtime, cfg: cfg, opts: opts}
 	t.Cleanup(func() {
 		if e.crashed {
