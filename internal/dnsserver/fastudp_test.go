@@ -80,3 +80,20 @@ func TestFastReaderBurst(t *testing.T) {
 		}
 	}
 }
+
+// The fast reader of an IPv6 socket answers as the IPv4 one does.
+func TestFastReaderIPv6(t *testing.T) {
+	if pc, err := net.ListenPacket("udp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	} else {
+		pc.Close()
+	}
+	snap := fixture()
+	_, addr := startServer(t, Options{Addrs: []string{"[::1]:0"}}, &snap)
+	r := query(t, addr, "worker.internal.svc.", dns.TypeA)
+	diffSection(t, "answer", r.Answer, rrStrings(t,
+		"worker.internal.svc. 60 IN A 10.0.0.1", "worker.internal.svc. 60 IN A 10.0.0.2"))
+	if r := query(t, addr, "example.com.", dns.TypeA); r.Rcode != dns.RcodeRefused {
+		t.Errorf("forwarded name without upstreams: %s, want REFUSED", dns.RcodeToString[r.Rcode])
+	}
+}
