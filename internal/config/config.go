@@ -82,6 +82,30 @@ var settings = []setting{
 	{"task-metadata", "EMULATOR_TASK_METADATA", "true", "serve the task metadata endpoint (v3, v4) and task-role credentials at 169.254.170.2 on a link-local network every task joins, and set ECS_CONTAINER_METADATA_URI(_V4) and AWS_CONTAINER_CREDENTIALS_* in task containers"},
 }
 
+// isBool says whether the setting is a switch, so that its flag may be
+// given without a value (--disable-docker means --disable-docker=true).
+// A true/false default says so; keep-containers' default is empty (it
+// depends on --state-dir) but it is a switch too.
+func (s setting) isBool() bool {
+	return s.def == "true" || s.def == "false" || s.flag == "keep-containers"
+}
+
+// value is a flag's text; the settings are parsed from text after all
+// flags and variables are in (build).
+type value struct {
+	s      string
+	isBool bool
+}
+
+func (v *value) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.s
+}
+func (v *value) Set(s string) error { v.s = s; return nil }
+func (v *value) IsBoolFlag() bool   { return v.isBool }
+
 // Load parses args (without the program name) with defaults taken from the
 // environment through getenv.
 func Load(args []string, getenv func(string) string, errOut io.Writer) (Config, error) {
@@ -93,7 +117,9 @@ func Load(args []string, getenv func(string) string, errOut io.Writer) (Config, 
 		if v := getenv(s.env); v != "" {
 			def = v
 		}
-		vals[s.flag] = fs.String(s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+		v := &value{s: def, isBool: s.isBool()}
+		fs.Var(v, s.flag, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+		vals[s.flag] = &v.s
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
