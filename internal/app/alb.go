@@ -81,6 +81,7 @@ func (lb *loadBalancers) run(ctx context.Context) {
 func (lb *loadBalancers) sync(ctx context.Context) time.Time {
 	snap := lb.elb.Snapshot()
 	lb.syncTaskAddresses(ctx, snap)
+	lb.passSimulatedTargets(snap)
 	data, next, fresh := lb.convert(snap)
 	for arn, addr := range fresh {
 		lb.elb.SetLoadBalancerAddress(arn, addr)
@@ -175,7 +176,7 @@ func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time, 
 			}
 		}
 		for _, tg := range region.TargetGroups {
-			out.TargetGroups = append(out.TargetGroups, convertTG(tg))
+			out.TargetGroups = append(out.TargetGroups, lb.withoutSimulated(convertTG(tg)))
 			for _, t := range tg.Targets {
 				if !t.DrainDeadline.IsZero() && t.DrainDeadline.After(snap.Taken) && (next.IsZero() || t.DrainDeadline.Before(next)) {
 					next = t.DrainDeadline
