@@ -33,8 +33,13 @@ type Options struct {
 	// SettleTime is how long a RUNNING task without health checks runs
 	// before it counts as healthy (default DefaultSettleTime, as ECS).
 	SettleTime time.Duration
-	// Resync is the period of the safety-net full pass (default 5 s).
+	// Resync is the period of the safety-net pass over every service
+	// (default 5 s); tasks, which engine events wake, are looked at every
+	// taskResyncFactor periods. Either pass is spread over its period.
 	Resync time.Duration
+	// Workers is how many tasks and services are reconciled at once
+	// (default DefaultWorkers).
+	Workers int
 	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:
 	// each task shows an interface ID derived from its task ID.
 	Interfaces NetworkInterfaces
@@ -121,7 +126,7 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 // are reconciled from where they are, not started again.
 func (r *Reconciler) Start(ctx context.Context) {
 	r.startAdoption()
-	r.queue.Store(NewQueue(ctx, r.handle))
+	r.queue.Store(NewQueue(ctx, r.opts.Workers, r.handle))
 	go r.sweepOrphans(ctx)
 	go r.watchEvents(ctx)
 	go r.resyncLoop(ctx)
@@ -154,40 +159,14 @@ func (r *Reconciler) store(arn string) *ecsapi.Store {
 	return r.api.Store(region)
 }
 
-// resyncLoop enqueues everything periodically and prunes expired tasks.
-func (r *Reconciler) resyncLoop(ctx context.Context) {
-	r.enqueueAll()
-	tick := time.NewTicker(r.opts.Resync)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			r.enqueueAll()
-			for _, s := range r.api.Stores() {
-				s.PruneStoppedTasks(r.now().Add(-r.opts.StoppedTaskTTL))
-			}
-		}
-	}
-}
-
-func (r *Reconciler) enqueueAll() {
-	for _, s := range r.api.Stores() {
-		for _, arn := range s.TaskARNs() {
-			r.queue.Load().Enqueue(taskKeyPrefix + arn)
-		}
-		for _, arn := range s.ServiceARNs() {
-			r.queue.Load().Enqueue(serviceKeyPrefix + arn)
-		}
-	}
-}
-
 // watchEvents turns engine events into wake-ups of the task they concern,
 // resubscribing when the stream breaks (the engine restarted, say).
 func (r *Reconciler) watchEvents(ctx context.Context) {
-	for ctx.Err() == nil {
+	for first := true; ctx.Err() == nil; first = false {
 		events, errs := r.rt.Events(ctx)
+		if !first {
+			r.enqueueTasks() // what happened while the stream was away
+		}
 		r.consumeEvents(ctx, events, errs)
 		select {
 		case <-ctx.Done():
