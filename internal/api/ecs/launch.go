@@ -78,7 +78,7 @@ func (s *Store) launchTask(p launchParams) *Task {
 	for _, cd := range td.ContainerDefinitions {
 		t.Containers = append(t.Containers, s.newContainer(t, cd, cluster, id, attachmentID))
 	}
-	s.tasks[arn] = t
+	s.putTask(arn, t)
 	s.setTags(arn, p.tags)
 	s.changed(ChangeTask, arn)
 	return t

@@ -87,10 +87,7 @@ func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, b
 		return Service{}, nil, false
 	}
 	var tasks []Task
-	for _, t := range s.tasks {
-		if t.ServiceARN != arn {
-			continue
-		}
+	for _, t := range s.byService[arn] {
 		if deref(t.LastStatus) == "STOPPED" && (t.StoppedAt == nil || t.StoppedAt.Before(since)) {
 			continue
 		}
@@ -197,7 +194,7 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 	n := 0
 	for arn, t := range s.tasks {
 		if deref(t.LastStatus) == "STOPPED" && t.StoppedAt != nil && t.StoppedAt.Before(cutoff) {
-			delete(s.tasks, arn)
+			s.dropTask(arn)
 			delete(s.tags, arn)
 			s.touch(recTask, arn)
 			s.touch(recTags, arn)

@@ -88,6 +88,7 @@ type Store struct {
 	families  map[string]*family
 	services  map[string]*Service // by ARN, INACTIVE ones included
 	tasks     map[string]*Task    // by ARN, STOPPED ones until they expire
+	byService serviceTasks        // the same tasks by service (taskindex.go)
 	tags      map[string][]types.Tag
 	settings  accountSettings
 	runTokens map[string]runToken
@@ -107,6 +108,7 @@ func newStore(region, account string, now func() time.Time, ids IDs, onChange fu
 		families:  map[string]*family{},
 		services:  map[string]*Service{},
 		tasks:     map[string]*Task{},
+		byService: serviceTasks{},
 		tags:      map[string][]types.Tag{},
 		settings:  newAccountSettings(),
 		runTokens: map[string]runToken{},
