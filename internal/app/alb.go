@@ -43,10 +43,17 @@ func newLoadBalancers(a *App, pool, taskPool string) *loadBalancers {
 		Logger:            a.log,
 		CertificateLookup: a.certificate,
 		HealthReporter: func(tg string, k alb.TargetKey, state, reason, desc string) {
-			lb.elb.SetTargetHealth(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)}, state, reason, desc)
+			lb.setTargetHealth(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)}, state, reason, desc)
 		},
 	})
 	return lb
+}
+
+// setTargetHealth records a target's new health and wakes the services
+// behind its target group: no ECS change tells them.
+func (lb *loadBalancers) setTargetHealth(tg string, k elbv2.TargetKey, state, reason, desc string) {
+	lb.elb.SetTargetHealth(tg, k, state, reason, desc)
+	lb.app.Reconciler.TargetHealthChanged(tg)
 }
 
 // nudge asks for a data-plane update without blocking (ELBv2's OnChange).

@@ -27,7 +27,7 @@ func (lb *loadBalancers) passSimulatedTargets(snap elbv2.Snapshot) {
 		for arn, tg := range region.TargetGroups {
 			for _, t := range tg.Targets {
 				if sim.Owns(t.ID) && t.State != elbv2.StateHealthy && t.State != elbv2.StateDraining {
-					lb.elb.SetTargetHealth(arn, t.TargetKey, elbv2.StateHealthy, "", "")
+					lb.setTargetHealth(arn, t.TargetKey, elbv2.StateHealthy, "", "")
 				}
 			}
 		}

@@ -34,8 +34,9 @@ type Options struct {
 	// before it counts as healthy (default DefaultSettleTime, as ECS).
 	SettleTime time.Duration
 	// Resync is the period of the safety-net pass over every service
-	// (default 5 s); tasks, which engine events wake, are looked at every
-	// taskResyncFactor periods. Either pass is spread over its period.
+	// (default 30 s: store changes, engine events and target health wake
+	// what they concern); tasks are looked at every taskResyncFactor
+	// periods. Each pass is spread over its period (resync.go).
 	Resync time.Duration
 	// Workers is how many tasks and services are reconciled at once
 	// (default DefaultWorkers).
@@ -74,6 +75,8 @@ type Reconciler struct {
 	swept   chan struct{}   // closed once the start-up sweep is done
 	engine  engineMonitor   // engine outages (engine.go)
 	adopt   adoption        // restored tasks not reconciled yet (adopt.go)
+	// targetGroups are the services of each target group (targetgroups.go).
+	targetGroups targetGroupServices
 }
 
 // SetTaskDNS sets the resolvers of task containers; call before Start.
@@ -88,7 +91,7 @@ const (
 // API to its Notify method.
 func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
 	if opts.Resync <= 0 {
-		opts.Resync = 5 * time.Second
+		opts.Resync = DefaultResync
 	}
 	if opts.StoppedTaskTTL <= 0 {
 		opts.StoppedTaskTTL = time.Hour
@@ -116,7 +119,9 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 	case ecsapi.ChangeTask:
 		q.Enqueue(taskKeyPrefix + c.ARN)
 	case ecsapi.ChangeService:
-		q.Enqueue(serviceKeyPrefix + c.ARN)
+		// Every step of each of its tasks changes a service: a short
+		// delay lets one pass see the steps of many.
+		q.EnqueueAfter(serviceKeyPrefix+c.ARN, serviceCoalesce)
 	}
 }
 

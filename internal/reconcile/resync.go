@@ -5,17 +5,22 @@ import (
 	"time"
 )
 
-// The resync is the safety net under the wake-ups from store changes and
-// engine events. Every Resync period it looks at every service (a
-// service's view of its load balancers' target health changes without a
-// store change); tasks, which engine events wake whenever their
-// containers change, are looked at every taskResyncFactor periods, and all
-// of them again whenever the event stream was resubscribed. Each pass is
-// spread over its period in slots, so that thousands of keys never wake at
-// once and crowd out the wake-ups that matter.
+// The resync is the safety net under the wake-ups from store changes,
+// engine events and target health. Every Resync period it looks at every
+// service; tasks, which engine events wake whenever their containers
+// change, are looked at every taskResyncFactor periods, and all of them
+// again whenever the event stream was resubscribed. Each pass is spread
+// over its period in slots, so that thousands of keys never wake at once
+// and crowd out the wake-ups that matter. Anything that is due at a time
+// (a grace period ending, a task settling, a launch backoff) is not left
+// to the resync: its pass asks to run again then.
 const (
-	taskResyncFactor = 12
+	DefaultResync    = 30 * time.Second
+	taskResyncFactor = 2
 	resyncSlot       = 100 * time.Millisecond
+	// serviceCoalesce is how long a store change waits before it wakes
+	// the service (see Notify).
+	serviceCoalesce = 50 * time.Millisecond
 )
 
 // resyncLoop runs the passes and prunes expired tasks.

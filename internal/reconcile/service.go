@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,28 @@ import (
 // launch backoff is forgiven once the service ran this long without one.
 const failureMemory = time.Minute
 
+// forgivenessCheck is how often a service with launch failures is looked
+// at for the end of its quiet spell.
+const forgivenessCheck = 5 * time.Second
+
+// targetGroupsOf lists the target groups of a service and of its tasks
+// (launched before an update may have changed the service's).
+func targetGroupsOf(svc *ecsapi.Service, tasks []ecsapi.Task) []string {
+	var tgs []string
+	add := func(lbs []types.LoadBalancer) {
+		for _, lb := range lbs {
+			if tg := deref(lb.TargetGroupArn); tg != "" && !slices.Contains(tgs, tg) {
+				tgs = append(tgs, tg)
+			}
+		}
+	}
+	add(svc.LoadBalancers)
+	for i := range tasks {
+		add(tasks[i].LoadBalancers)
+	}
+	return tgs
+}
+
 // reconcileService is the service scheduler: it keeps runningCount equal to
 // desiredCount, rolls deployments within the envelope, replaces tasks that
 // stop or fail their health checks, and reports what it does as events.
@@ -22,8 +45,10 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 	now := r.now()
 	svc, tasks, ok := store.ServiceSnapshot(arn, now.Add(-failureMemory))
 	if !ok || deref(svc.Status) == "INACTIVE" || svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
+		r.targetGroups.track(arn, nil)
 		return 0
 	}
+	r.targetGroups.track(arn, targetGroupsOf(&svc, tasks))
 	prim := primaryDeployment(&svc)
 	if prim == nil {
 		return 0
@@ -38,6 +63,11 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 		if left, _ := r.countsAsHealthy(&tasks[i], health[i], now); left > 0 {
 			requeue = earliest(requeue, left)
 		}
+	}
+	if svc.LaunchFailures > 0 {
+		// The launch backoff is forgiven after a quiet spell, which no
+		// store change marks: look now and then while it is owed.
+		requeue = earliest(requeue, forgivenessCheck)
 	}
 	if r.runCircuitBreaker(store, &svc, tasks, health, now) {
 		return time.Millisecond // plan again with the new deployments
