@@ -3,7 +3,6 @@ package reconcile
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,24 +17,6 @@ const failureMemory = time.Minute
 // forgivenessCheck is how often a service with launch failures is looked
 // at for the end of its quiet spell.
 const forgivenessCheck = 5 * time.Second
-
-// targetGroupsOf lists the target groups of a service and of its tasks
-// (launched before an update may have changed the service's).
-func targetGroupsOf(svc *ecsapi.Service, tasks []ecsapi.Task) []string {
-	var tgs []string
-	add := func(lbs []types.LoadBalancer) {
-		for _, lb := range lbs {
-			if tg := deref(lb.TargetGroupArn); tg != "" && !slices.Contains(tgs, tg) {
-				tgs = append(tgs, tg)
-			}
-		}
-	}
-	add(svc.LoadBalancers)
-	for i := range tasks {
-		add(tasks[i].LoadBalancers)
-	}
-	return tgs
-}
 
 // reconcileService is the service scheduler: it keeps runningCount equal to
 // desiredCount, rolls deployments within the envelope, replaces tasks that

@@ -1,6 +1,13 @@
 package reconcile
 
-import "sync"
+import (
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	ecsapi "github.com/localaws/ecsemu/internal/api/ecs"
+)
 
 // Target health changes in the load balancers, not in the ECS store, so
 // no store change wakes the services it concerns. The reconciler learns
@@ -59,4 +66,22 @@ func (r *Reconciler) TargetHealthChanged(tgARN string) {
 	for _, svc := range r.targetGroups.services(tgARN) {
 		q.Enqueue(serviceKeyPrefix + svc)
 	}
+}
+
+// targetGroupsOf lists the target groups of a service and of its tasks
+// (launched before an update may have changed the service's).
+func targetGroupsOf(svc *ecsapi.Service, tasks []ecsapi.Task) []string {
+	var tgs []string
+	add := func(lbs []types.LoadBalancer) {
+		for _, lb := range lbs {
+			if tg := deref(lb.TargetGroupArn); tg != "" && !slices.Contains(tgs, tg) {
+				tgs = append(tgs, tg)
+			}
+		}
+	}
+	add(svc.LoadBalancers)
+	for i := range tasks {
+		add(tasks[i].LoadBalancers)
+	}
+	return tgs
 }
