@@ -38,6 +38,9 @@ func BenchmarkScale(b *testing.B) {
 		goruntime.ReadMemStats(&ms)
 		b.ReportMetric(float64(ms.HeapInuse+ms.StackInuse)/(1<<20), "heap+stack-MB")
 		b.ReportMetric(residentMB(b), "rss-MB")
+		// Five seconds see a sixth of the services' resync pass and maybe
+		// part of the tasks' (every 30 s and 60 s, each spread over its
+		// period); a window of a minute or more averages them.
 		b.ReportMetric(idleCPU(5*time.Second), "idle-cpu-%")
 		cpu := cpuTime()
 		b.ReportMetric(big.redeploy(b).Seconds(), "converge-s")
