@@ -39,6 +39,17 @@ func TestLoadPrecedence(t *testing.T) {
 	}
 }
 
+func TestRuntime(t *testing.T) {
+	c, err := Load(nil, env(nil), io.Discard)
+	if err != nil || c.Runtime != RuntimeDocker {
+		t.Fatalf("default runtime %q, %v; want docker", c.Runtime, err)
+	}
+	c, err = Load(nil, env(map[string]string{"EMULATOR_RUNTIME": "simulated"}), io.Discard)
+	if err != nil || c.Runtime != RuntimeSimulated {
+		t.Fatalf("EMULATOR_RUNTIME=simulated gave %q, %v", c.Runtime, err)
+	}
+}
+
 func TestLoadRejectsBadValues(t *testing.T) {
 	for _, args := range [][]string{
 		{"--account-id", "123"},
@@ -46,6 +57,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"--pull-timeout", "soon"},
 		{"--log-format", "xml"},
 		{"--log-level", "loud"},
+		{"--runtime", "podman"},
+		{"--runtime", "simulated", "--disable-docker"},
 		{"stray"},
 	} {
 		if _, err := Load(args, env(nil), io.Discard); err == nil {

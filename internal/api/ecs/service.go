@@ -516,10 +516,7 @@ func (s *Store) serviceView(svc *Service, withTags bool) types.Service {
 	for i := range v.Deployments {
 		v.Deployments[i].RunningCount, v.Deployments[i].PendingCount = 0, 0
 	}
-	for _, t := range s.tasks {
-		if t.ServiceARN != *svc.ServiceArn {
-			continue
-		}
+	for _, t := range s.byService[*svc.ServiceArn] {
 		running, pending := taskCounts(t)
 		v.RunningCount += running
 		v.PendingCount += pending
