@@ -142,7 +142,7 @@ func (s *Store) restore(kind, id string, value []byte) error {
 			if t.ContainerIDs == nil {
 				t.ContainerIDs = map[string]string{}
 			}
-			s.tasks[id] = t
+			s.putTask(id, t)
 		})
 	case recRevision:
 		return decodeInto(value, s.restoreRevision)

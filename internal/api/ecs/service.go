@@ -547,10 +547,7 @@ func (s *Store) serviceView(svc *Service, withTags bool) types.Service {
 // the lock.
 func (s *Store) serviceCounts(svc *Service) []int32 {
 	counts := make([]int32, 2+2*len(svc.Deployments))
-	for _, t := range s.tasks {
-		if t.ServiceARN != *svc.ServiceArn {
-			continue
-		}
+	for _, t := range s.byService[*svc.ServiceArn] {
 		running, pending := taskCounts(t)
 		counts[0] += running
 		counts[1] += pending

@@ -91,6 +91,8 @@ type Store struct {
 	families  map[string]*family
 	services  map[string]*Service // by ARN, INACTIVE ones included
 	tasks     map[string]*Task    // by ARN, STOPPED ones until they expire
+	byService taskIndex           // the same tasks by service ARN (taskindex.go)
+	byGroup   taskIndex           // and by group
 	tags      map[string][]types.Tag
 	settings  accountSettings
 	runTokens map[string]runToken
@@ -110,6 +112,8 @@ func newStore(region, account string, now func() time.Time, ids IDs, onChange fu
 		families:  map[string]*family{},
 		services:  map[string]*Service{},
 		tasks:     map[string]*Task{},
+		byService: taskIndex{},
+		byGroup:   taskIndex{},
 		tags:      map[string][]types.Tag{},
 		settings:  newAccountSettings(),
 		runTokens: map[string]runToken{},
