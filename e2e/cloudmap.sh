@@ -66,8 +66,10 @@ wait_for "a stopped task's record is gone" 10 gone
 
 echo "== DiscoverInstances"
 if grep -q 'data-localhost' /etc/hosts 2>/dev/null || { [ -w /etc/hosts ] && echo '127.0.0.1 data-localhost' >>/etc/hosts; }; then
-	check "discover-instances" "$("$AWS_BIN" --endpoint-url "http://localhost:$PORT" servicediscovery discover-instances \
-		--namespace-name internal.svc --service-name worker --query 'length(Instances)' --output text)" "3"
+	# The stopped task's replacement registers once it is healthy.
+	discovered() { [ "$("$AWS_BIN" --endpoint-url "http://localhost:$PORT" servicediscovery discover-instances \
+		--namespace-name internal.svc --service-name worker --query 'length(Instances)' --output text)" = 3 ]; }
+	wait_for "discover-instances finds the 3 tasks" 30 discovered
 else
 	echo "  skipped: the CLI sends DiscoverInstances to data-localhost, which /etc/hosts does not name"
 fi

@@ -1,6 +1,6 @@
 // Command emulator serves Amazon ECS, AWS Cloud Map (with a DNS server) and
 // Elastic Load Balancing v2 on one local endpoint and runs tasks as Docker
-// containers.
+// containers, or simulates them without Docker (--runtime simulated).
 package main
 
 import (

@@ -257,6 +257,15 @@ func (t *target) observe(res probeResult, cfg HealthCheck, initialPasses int) {
 	}
 }
 
+// resumeHealthy starts a new target healthy (see Target.Healthy). Its
+// probes then count as for any healthy target: UnhealthyThreshold
+// failures make it unhealthy.
+func (t *target) resumeHealthy() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.setHealth(TargetHealth{State: StateHealthy})
+}
+
 // setChecksDisabled turns health checking off or back on for a target.
 // Disabled targets are unavailable/Target.HealthCheckDisabled and routable;
 // re-enabled ones start over in initial.

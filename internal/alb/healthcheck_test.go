@@ -271,3 +271,51 @@ func TestHealthCheckPortAndPath(t *testing.T) {
 		t.Fatalf("health check path %q", p)
 	}
 }
+
+// TestRestoredHealthyTargetServesAtOnce: a target the control plane last
+// knew healthy (a restart) serves before any probe passes, and its probes
+// count as a healthy target's: UnhealthyThreshold failures make it
+// unhealthy, with one report.
+func TestRestoredHealthyTargetServesAtOnce(t *testing.T) {
+	var failing atomic.Bool
+	b := newBackend(t, "b", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/health" && failing.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	})
+	rec := &recorder{}
+	s := newServer(t, rec.options())
+	hc := fastHealth("/health")
+	hc.Interval = time.Hour // no probe but the first
+	target := b.target()
+	target.Healthy = true
+	failing.Store(true)
+	tg := TargetGroup{ARN: "tg", Port: b.key.Port, HealthCheck: hc, Targets: []Target{target}}
+	mustUpdate(t, s, oneLB(0, forward("tg"), tg))
+	if code, _, from := get(t, newClient(t), listenerURL(t, s, "l-1")); code != 200 || from != "b" {
+		t.Fatalf("restored healthy target: got %d from %q, want 200 from b", code, from)
+	}
+	if st := s.stateOf("tg", b.key); st != StateHealthy {
+		t.Fatalf("state %q after one failed probe, want healthy (threshold 2)", st)
+	}
+
+	// A new registration with the flag but checks disabled is unavailable,
+	// as any target then.
+	s2 := newServer(t, Options{})
+	tg.HealthCheck = HealthCheck{Enabled: false}
+	mustUpdate(t, s2, oneLB(0, forward("tg"), tg))
+	if st := s2.stateOf("tg", b.key); st != StateUnavailable {
+		t.Fatalf("checks disabled: state %q, want unavailable", st)
+	}
+
+	// With probes every 50 ms, two failures make it unhealthy.
+	s3 := newServer(t, rec.options())
+	tg.HealthCheck = fastHealth("/health")
+	mustUpdate(t, s3, oneLB(0, forward("tg"), tg))
+	eventually(t, 3*time.Second, "unhealthy", func() bool { return s3.stateOf("tg", b.key) == StateUnhealthy })
+	got := rec.healthEvents()
+	want := "tg 127.0.0.1:" + itoa(b.key.Port) + " unhealthy Target.ResponseCodeMismatch Health checks failed with these codes: [503]"
+	if got[len(got)-1] != want || slices.ContainsFunc(got, func(e string) bool { return contains(e, " initial") }) {
+		t.Fatalf("events %q: want no initial state and last %q", got, want)
+	}
+}

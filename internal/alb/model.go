@@ -183,6 +183,11 @@ type Target struct {
 	// Draining marks a deregistering target: it gets no new requests and
 	// its requests in flight run to completion.
 	Draining bool
+	// Healthy says the control plane last knew the target healthy. A
+	// target new to this server (after a restart) then starts healthy
+	// instead of initial: it keeps serving while the checks go on, as it
+	// did before the restart.
+	Healthy bool
 }
 
 // TargetKey identifies a registered target inside a target group. Port is the

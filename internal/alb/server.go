@@ -253,6 +253,9 @@ func (s *Server) syncGroup(g *group, tg *TargetGroup) error {
 		t := g.targets[key]
 		if t == nil {
 			t = newTarget(g.arn, key, s.events)
+			if tt.Healthy && hc.Enabled {
+				t.resumeHealthy()
+			}
 			g.targets[key] = t
 		}
 		// Fence and set the health mode before the target becomes

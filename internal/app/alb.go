@@ -43,10 +43,17 @@ func newLoadBalancers(a *App, pool, taskPool string) *loadBalancers {
 		Logger:            a.log,
 		CertificateLookup: a.certificate,
 		HealthReporter: func(tg string, k alb.TargetKey, state, reason, desc string) {
-			lb.elb.SetTargetHealth(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)}, state, reason, desc)
+			lb.setTargetHealth(tg, elbv2.TargetKey{ID: k.ID, Port: int32(k.Port)}, state, reason, desc)
 		},
 	})
 	return lb
+}
+
+// setTargetHealth records a target's new health and wakes the services
+// behind its target group: no ECS change tells them.
+func (lb *loadBalancers) setTargetHealth(tg string, k elbv2.TargetKey, state, reason, desc string) {
+	lb.elb.SetTargetHealth(tg, k, state, reason, desc)
+	lb.app.Reconciler.TargetHealthChanged(tg)
 }
 
 // nudge asks for a data-plane update without blocking (ELBv2's OnChange).
@@ -81,6 +88,7 @@ func (lb *loadBalancers) run(ctx context.Context) {
 func (lb *loadBalancers) sync(ctx context.Context) time.Time {
 	snap := lb.elb.Snapshot()
 	lb.syncTaskAddresses(ctx, snap)
+	lb.passSimulatedTargets(snap)
 	data, next, fresh := lb.convert(snap)
 	for arn, addr := range fresh {
 		lb.elb.SetLoadBalancerAddress(arn, addr)
@@ -175,7 +183,7 @@ func (lb *loadBalancers) convert(snap elbv2.Snapshot) (alb.Snapshot, time.Time, 
 			}
 		}
 		for _, tg := range region.TargetGroups {
-			out.TargetGroups = append(out.TargetGroups, convertTG(tg))
+			out.TargetGroups = append(out.TargetGroups, lb.withoutSimulated(convertTG(tg)))
 			for _, t := range tg.Targets {
 				if !t.DrainDeadline.IsZero() && t.DrainDeadline.After(snap.Taken) && (next.IsZero() || t.DrainDeadline.Before(next)) {
 					next = t.DrainDeadline
@@ -249,7 +257,7 @@ func convertTG(tg *elbv2.TargetGroup) alb.TargetGroup {
 		},
 	}
 	for _, t := range tg.Targets {
-		out.Targets = append(out.Targets, alb.Target{ID: t.ID, Port: int(t.Port), Draining: t.State == "draining"})
+		out.Targets = append(out.Targets, alb.Target{ID: t.ID, Port: int(t.Port), Draining: t.State == elbv2.StateDraining, Healthy: t.State == elbv2.StateHealthy})
 	}
 	return out
 }

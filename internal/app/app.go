@@ -31,6 +31,7 @@ import (
 	"github.com/localaws/ecsemu/internal/reconcile"
 	"github.com/localaws/ecsemu/internal/runtime"
 	"github.com/localaws/ecsemu/internal/runtime/docker"
+	"github.com/localaws/ecsemu/internal/runtime/simulated"
 	"github.com/localaws/ecsemu/internal/server"
 	"github.com/localaws/ecsemu/internal/state"
 )
@@ -135,6 +136,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 func newRuntime(ctx context.Context, cfg config.Config, log *slog.Logger) (runtime.Runtime, error) {
 	if cfg.DisableDocker {
 		return runtime.Disabled{}, nil
+	}
+	if cfg.Runtime == config.RuntimeSimulated {
+		return simulated.New(simulated.Options{}), nil
 	}
 	return docker.New(ctx, docker.Options{
 		Host: cfg.DockerHost, Network: cfg.DockerNetwork, PullTimeout: cfg.PullTimeout, Logger: log,

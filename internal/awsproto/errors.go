@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"sync"
 
 	"github.com/aws/smithy-go"
 )
@@ -44,13 +45,31 @@ func CloudMapStatus(code string, fault smithy.ErrorFault) int {
 // {}. If v cannot be encoded (a handler bug) it writes InternalFailure and
 // returns the encoding error for the caller to log.
 func WriteJSON(w http.ResponseWriter, requestID string, v any, n Naming) error {
-	body, err := EncodeJSON(v, n)
+	buf := responseBuffers.Get().(*[]byte)
+	defer putResponseBuffer(buf)
+	body, err := appendJSON((*buf)[:0], v, n)
 	if err != nil {
 		WriteJSONError(w, requestID, err, n, nil)
 		return err
 	}
+	*buf = body
 	writeJSONBody(w, requestID, http.StatusOK, body)
 	return nil
+}
+
+// responseBuffers hold encoded responses until they are written: a large
+// response (ten services with their events) would otherwise grow a new
+// buffer from scratch on every request.
+var responseBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBuffer keeps one huge response from pinning its memory.
+const maxPooledBuffer = 1 << 20
+
+func putResponseBuffer(buf *[]byte) {
+	if cap(*buf) <= maxPooledBuffer {
+		*buf = (*buf)[:0]
+		responseBuffers.Put(buf)
+	}
 }
 
 // WriteJSONError writes err as an awsJson1_1 error. A smithy.APIError

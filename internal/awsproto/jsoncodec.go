@@ -122,16 +122,21 @@ func skipField(f reflect.StructField) bool {
 // enum (value string) members; empty non-nil slices and maps are kept;
 // other value scalars are always written. A nil v encodes as {}.
 func EncodeJSON(v any, n Naming) ([]byte, error) {
-	e := encoder{n: n, buf: make([]byte, 0, 512)}
+	return appendJSON(make([]byte, 0, 512), v, n)
+}
+
+// appendJSON is EncodeJSON appending to buf.
+func appendJSON(buf []byte, v any, n Naming) ([]byte, error) {
 	if v == nil {
-		return []byte("{}"), nil
+		return append(buf, "{}"...), nil
 	}
+	e := encoder{n: n, buf: buf}
 	wrote, err := e.value(reflect.ValueOf(v))
 	if err != nil {
 		return nil, err
 	}
 	if !wrote {
-		return []byte("{}"), nil
+		return append(buf, "{}"...), nil
 	}
 	return e.buf, nil
 }
@@ -171,6 +176,10 @@ func (e *encoder) value(v reflect.Value) (bool, error) {
 	case reflect.Slice:
 		if v.IsNil() {
 			return false, nil
+		}
+		if v.Type() == rawJSONType {
+			e.buf = append(e.buf, v.Bytes()...)
+			return true, nil
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			e.blob(v.Bytes())

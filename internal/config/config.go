@@ -31,9 +31,11 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	DisableDocker   bool
-	DNSListen       string
-	DNSForTasks     bool
-	ALBAddresses    string
+	// Runtime is RuntimeDocker or RuntimeSimulated.
+	Runtime      string
+	DNSListen    string
+	DNSForTasks  bool
+	ALBAddresses string
 	// EndpointForTasks serves the AWS endpoint on the task network's
 	// gateway and sets AWS_ENDPOINT_URL in task containers.
 	EndpointForTasks bool
@@ -71,6 +73,7 @@ var settings = []setting{
 	{"log-level", "EMULATOR_LOG_LEVEL", "info", "debug, info, warn or error (debug logs one line per request)"},
 	{"log-format", "EMULATOR_LOG_FORMAT", "text", "text or json"},
 	{"disable-docker", "EMULATOR_DISABLE_DOCKER", "false", "never contact a Docker engine (API only; tasks fail to start)"},
+	{"runtime", "EMULATOR_RUNTIME", RuntimeDocker, "where tasks run: docker, or simulated — no containers and no Docker engine (for API-only use, such as CI, and scale tests): tasks walk to RUNNING with an invented address, nothing is pulled so a missing image does not fail, container health checks and load balancer targets count as healthy, and a stop ends every container with exit code 0"},
 	{"dns-listen", "EMULATOR_DNS_LISTEN", "127.0.0.1:8053", "address of the Cloud Map DNS server for the host (UDP and TCP); `off` disables it"},
 	{"alb-addresses", "EMULATOR_ALB_ADDRESSES", "127.0.1.0/24", "loopback range each load balancer gets its own address from (its listeners bind there; its DNS name resolves to it)"},
 	{"http-idle-timeout", "EMULATOR_HTTP_IDLE_TIMEOUT", "60s", "the AWS endpoint closes a connection that sends nothing for this long: idle between requests, or stalled in a request body"},
@@ -81,6 +84,30 @@ var settings = []setting{
 	{"state-fsync", "EMULATOR_STATE_FSYNC", "false", "make every acknowledged write wait for the disk: survives a power loss too, not only a crash or kill -9 of the emulator, at a cost per write"},
 	{"task-metadata", "EMULATOR_TASK_METADATA", "true", "serve the task metadata endpoint (v3, v4) and task-role credentials at 169.254.170.2 on a link-local network every task joins, and set ECS_CONTAINER_METADATA_URI(_V4) and AWS_CONTAINER_CREDENTIALS_* in task containers"},
 }
+
+// isBool says whether the setting is a switch, so that its flag may be
+// given without a value (--disable-docker means --disable-docker=true).
+// A true/false default says so; keep-containers' default is empty (it
+// depends on --state-dir) but it is a switch too.
+func (s setting) isBool() bool {
+	return s.def == "true" || s.def == "false" || s.flag == "keep-containers"
+}
+
+// value is a flag's text; the settings are parsed from text after all
+// flags and variables are in (build).
+type value struct {
+	s      string
+	isBool bool
+}
+
+func (v *value) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.s
+}
+func (v *value) Set(s string) error { v.s = s; return nil }
+func (v *value) IsBoolFlag() bool   { return v.isBool }
 
 // Load parses args (without the program name) with defaults taken from the
 // environment through getenv.
@@ -93,7 +120,9 @@ func Load(args []string, getenv func(string) string, errOut io.Writer) (Config, 
 		if v := getenv(s.env); v != "" {
 			def = v
 		}
-		vals[s.flag] = fs.String(s.flag, def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+		v := &value{s: def, isBool: s.isBool()}
+		fs.Var(v, s.flag, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+		vals[s.flag] = &v.s
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -121,6 +150,7 @@ func build(get func(string) string) (Config, error) {
 		AllowHostMounts:  p.bool("allow-host-mounts"),
 		LogFormat:        get("log-format"),
 		DisableDocker:    p.bool("disable-docker"),
+		Runtime:          get("runtime"),
 		DNSListen:        get("dns-listen"),
 		DNSForTasks:      p.bool("dns-for-tasks"),
 		ALBAddresses:     p.prefix("alb-addresses"),
@@ -143,8 +173,20 @@ func build(get func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		p.fail("log-format", fmt.Errorf("%q is neither text nor json", c.LogFormat))
 	}
+	if c.Runtime != RuntimeDocker && c.Runtime != RuntimeSimulated {
+		p.fail("runtime", fmt.Errorf("%q is neither %s nor %s", c.Runtime, RuntimeDocker, RuntimeSimulated))
+	}
+	if c.Runtime == RuntimeSimulated && c.DisableDocker {
+		p.fail("runtime", fmt.Errorf("%s does not go with --disable-docker (which makes every task fail to start)", RuntimeSimulated))
+	}
 	return c, p.err
 }
+
+// The task runtimes of --runtime.
+const (
+	RuntimeDocker    = "docker"
+	RuntimeSimulated = "simulated"
+)
 
 type parser struct {
 	get func(string) string

@@ -39,6 +39,17 @@ func TestLoadPrecedence(t *testing.T) {
 	}
 }
 
+func TestRuntime(t *testing.T) {
+	c, err := Load(nil, env(nil), io.Discard)
+	if err != nil || c.Runtime != RuntimeDocker {
+		t.Fatalf("default runtime %q, %v; want docker", c.Runtime, err)
+	}
+	c, err = Load(nil, env(map[string]string{"EMULATOR_RUNTIME": "simulated"}), io.Discard)
+	if err != nil || c.Runtime != RuntimeSimulated {
+		t.Fatalf("EMULATOR_RUNTIME=simulated gave %q, %v", c.Runtime, err)
+	}
+}
+
 func TestLoadRejectsBadValues(t *testing.T) {
 	for _, args := range [][]string{
 		{"--account-id", "123"},
@@ -46,6 +57,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"--pull-timeout", "soon"},
 		{"--log-format", "xml"},
 		{"--log-level", "loud"},
+		{"--runtime", "podman"},
+		{"--runtime", "simulated", "--disable-docker"},
 		{"stray"},
 	} {
 		if _, err := Load(args, env(nil), io.Discard); err == nil {
@@ -63,5 +76,27 @@ func TestREADMEConfigTableIsCurrent(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), Markdown()) {
 		t.Fatalf("README.md's configuration table is out of date; replace it with:\n%s", Markdown())
+	}
+}
+
+// A switch may be given alone, as a Go or GNU flag would be, and still
+// takes an explicit value.
+func TestSwitchesWithoutValue(t *testing.T) {
+	c, err := Load([]string{"--disable-docker", "--keep-containers", "--listen", "127.0.0.1:1"}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.DisableDocker || !c.KeepContainers || c.Listen != "127.0.0.1:1" {
+		t.Fatalf("got DisableDocker %v, KeepContainers %v, Listen %q", c.DisableDocker, c.KeepContainers, c.Listen)
+	}
+	c, err = Load([]string{"--dns-for-tasks=false", "--disable-docker=false"}, env(map[string]string{"EMULATOR_DISABLE_DOCKER": "true"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DNSForTasks || c.DisableDocker {
+		t.Fatalf("explicit false ignored: DNSForTasks %v, DisableDocker %v", c.DNSForTasks, c.DisableDocker)
+	}
+	if _, err := Load([]string{"--listen"}, env(nil), io.Discard); err == nil {
+		t.Fatal("--listen without a value: expected an error")
 	}
 }

@@ -52,6 +52,10 @@ func allowed(allow []netip.Prefix, remote net.Addr) bool {
 	default:
 		return false
 	}
+	return allowedIP(allow, ip)
+}
+
+func allowedIP(allow []netip.Prefix, ip netip.Addr) bool {
 	for _, p := range allow {
 		if p.Contains(ip) {
 			return true

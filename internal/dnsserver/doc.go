@@ -37,7 +37,10 @@
 //
 // UDP answers are cut to the client's EDNS0 size (512 without EDNS0, at
 // most 1232) with TC set, so the client retries over TCP, which carries
-// the whole answer. Names are case-insensitive. Malformed messages get
+// the whole answer. The common UDP queries are answered by a fast path
+// (fastpath.go, fastudp.go) with the same bytes, copied from the records
+// packed with the snapshot; it leaves every other query to ServeDNS.
+// Names are case-insensitive. Malformed messages get
 // FORMERR or NOTIMP (or nothing, when not even the header parses).
 //
 // # Port 53

@@ -93,7 +93,7 @@ func (s *Server) local(m *dns.Msg, z *zone, n *node, qtype uint16) (chase string
 		return ""
 	}
 	if cn := n.sets[dns.TypeCNAME]; cn != nil {
-		picked := cn.pick(s.rnd)
+		picked := cn.pick(s.rnd, nil)
 		if len(picked) > 0 {
 			m.Answer = append(m.Answer, picked[0].rr)
 			if qtype == dns.TypeCNAME || qtype == dns.TypeANY {
@@ -121,7 +121,7 @@ func addSet(m *dns.Msg, set *rrset, rnd func(int) int) {
 	if set == nil {
 		return
 	}
-	for _, e := range set.pick(rnd) {
+	for _, e := range set.pick(rnd, nil) {
 		m.Answer = append(m.Answer, e.rr)
 		m.Extra = append(m.Extra, e.extra...)
 	}

@@ -357,7 +357,7 @@ func TestRRSetPick(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := tc.set.pick(func(n int) int { return n - 1 })
+			got := tc.set.pick(func(n int) int { return n - 1 }, nil)
 			if len(got) != tc.want {
 				t.Fatalf("%d entries, want %d", len(got), tc.want)
 			}

@@ -203,7 +203,7 @@ func (s *Server) Start(ctx context.Context) error {
 		}()
 	}
 	for i, addr := range s.opts.Addrs {
-		run(&dns.Server{PacketConn: pcs[i], Handler: s.handlerFor(addr), UDPSize: dns.DefaultMsgSize})
+		run(s.udpServer(addr, pcs[i]))
 		run(s.tcpServer(addr, lns[i]))
 	}
 	var servers []*dns.Server

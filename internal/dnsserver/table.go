@@ -23,10 +23,13 @@ const (
 )
 
 // entry is one record plus what goes with it in the Additional section
-// (an SRV record's target addresses).
+// (an SRV record's target addresses), each also in wire form (wire.go).
 type entry struct {
 	rr    dns.RR
 	extra []dns.RR
+
+	wire      []byte // rr packed, uncompressed; nil if it could not be packed
+	extraWire []byte // extra packed, one record after the other
 }
 
 // rrset holds the records of one type at one name, split by health.
@@ -38,8 +41,10 @@ type rrset struct {
 
 // pick chooses the entries of one answer. As in Route 53, the unhealthy
 // entries are used only when none is healthy. The result must not be
-// modified: it may share the rrset's backing array.
-func (s *rrset) pick(rnd func(int) int) []entry {
+// modified: it may share the rrset's backing array. A shuffle works in
+// scratch when it is large enough (the UDP fast path passes its own, to
+// answer without allocating), else in a new slice.
+func (s *rrset) pick(rnd func(int) int, scratch []entry) []entry {
 	pool := s.healthy
 	if len(pool) == 0 {
 		pool = s.unhealthy
@@ -60,7 +65,7 @@ func (s *rrset) pick(rnd func(int) int) []entry {
 	}
 	// Partial Fisher-Yates over a copy: the first k are a uniform sample
 	// in random order.
-	out := slices.Clone(pool)
+	out := append(scratch[:0], pool...)
 	for i := range k {
 		j := i + rnd(n-i)
 		out[i], out[j] = out[j], out[i]
@@ -80,9 +85,10 @@ type node struct {
 // every zone: only the name itself is answered here, names below it are
 // forwarded.
 type zone struct {
-	name  string
-	soa   *dns.SOA
-	exact bool
+	name    string
+	soa     *dns.SOA
+	soaWire []byte // soa packed (wire.go)
+	exact   bool
 }
 
 // table is an immutable, compiled snapshot: built once by compile, then
@@ -219,6 +225,7 @@ func compile(snap Snapshot, serial uint32) (*table, error) {
 			}
 		}
 	}
+	packWire(b.t)
 	if err := compileViews(b.t, snap, serial); err != nil {
 		b.errs = append(b.errs, err)
 	}

@@ -10,10 +10,10 @@ import (
 // runCircuitBreaker resets the failure counts of deployments with a task
 // that settled, and trips the breaker of a primary deployment that reached
 // its threshold. It reports whether it tripped (the deployments changed).
-func (r *Reconciler) runCircuitBreaker(store *ecsapi.Store, svc *ecsapi.Service, tasks []ecsapi.Task, now time.Time) bool {
+func (r *Reconciler) runCircuitBreaker(store *ecsapi.Store, svc *ecsapi.Service, tasks []ecsapi.Task, health []passHealth, now time.Time) bool {
 	for i := range tasks {
 		t := &tasks[i]
-		if _, ok := r.countsAsHealthy(t, now); !ok {
+		if _, ok := r.countsAsHealthy(t, health[i], now); !ok {
 			continue
 		}
 		id := deref(t.StartedBy)

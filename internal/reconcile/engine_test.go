@@ -40,7 +40,7 @@ func TestEngineOutageIsReportedAndEndsWithAFullPass(t *testing.T) {
 	r := New(api, runtime.Disabled{}, Options{Now: clock})
 	var mu sync.Mutex
 	woken := map[string]int{}
-	r.queue.Store(NewQueue(t.Context(), func(_ context.Context, key string) time.Duration {
+	r.queue.Store(NewQueue(t.Context(), 0, func(_ context.Context, key string) time.Duration {
 		mu.Lock()
 		defer mu.Unlock()
 		woken[key]++

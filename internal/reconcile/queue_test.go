@@ -13,7 +13,7 @@ func TestQueueSerialisesAKeyAndCoalescesWakeUps(t *testing.T) {
 	defer cancel()
 	var running, maxRunning, runs atomic.Int32
 	release := make(chan struct{})
-	q := NewQueue(ctx, func(ctx context.Context, key string) time.Duration {
+	q := NewQueue(ctx, 0, func(ctx context.Context, key string) time.Duration {
 		n := running.Add(1)
 		if n > maxRunning.Load() {
 			maxRunning.Store(n)
@@ -45,7 +45,7 @@ func TestQueueRunsKeysInParallel(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	both := make(chan struct{})
-	q := NewQueue(ctx, func(ctx context.Context, key string) time.Duration {
+	q := NewQueue(ctx, 0, func(ctx context.Context, key string) time.Duration {
 		wg.Done()
 		select {
 		case <-both:
@@ -66,7 +66,7 @@ func TestQueueRequeueAfter(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var runs atomic.Int32
-	q := NewQueue(ctx, func(ctx context.Context, key string) time.Duration {
+	q := NewQueue(ctx, 0, func(ctx context.Context, key string) time.Duration {
 		if runs.Add(1) < 3 {
 			return 5 * time.Millisecond
 		}
@@ -92,4 +92,64 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+func TestQueueBoundsRunsAndBlockingFreesTheSlot(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var running, maxRunning, done atomic.Int32
+	slow := make(chan struct{})
+	q := NewQueue(ctx, 2, func(ctx context.Context, key string) time.Duration {
+		n := running.Add(1)
+		for m := maxRunning.Load(); n > m && !maxRunning.CompareAndSwap(m, n); m = maxRunning.Load() {
+		}
+		if key == "slow" {
+			Blocking(ctx, func() { <-slow }) // holds no slot meanwhile
+		} else {
+			time.Sleep(5 * time.Millisecond)
+		}
+		running.Add(-1)
+		done.Add(1)
+		return 0
+	})
+	q.Enqueue("slow")
+	for i := range 10 {
+		q.Enqueue(string(rune('a' + i)))
+	}
+	waitFor(t, func() bool { return done.Load() == 10 }) // all but the slow one
+	close(slow)
+	waitFor(t, func() bool { return done.Load() == 11 })
+	if m := maxRunning.Load(); m > 3 {
+		t.Fatalf("%d runs at once, want at most 2 holding slots (plus the one blocked)", m)
+	}
+	cancel()
+	q.Wait()
+}
+
+func TestQueueBacksOffOnRetry(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var at []time.Time
+	q := NewQueue(ctx, 0, func(ctx context.Context, key string) time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		at = append(at, time.Now())
+		if len(at) < 4 {
+			return Retry
+		}
+		return 0
+	})
+	q.Enqueue("a")
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(at) == 4 })
+	for i, want := range []time.Duration{RetryMin, 2 * RetryMin, 4 * RetryMin} {
+		if gap := at[i+1].Sub(at[i]); gap < want || gap > want+200*time.Millisecond {
+			t.Errorf("retry %d after %v, want %v", i+1, gap, want)
+		}
+	}
+	if backoff(30) != RetryMax {
+		t.Errorf("backoff after 30 failures %v, want the cap %v", backoff(30), RetryMax)
+	}
+	cancel()
+	q.Wait()
 }

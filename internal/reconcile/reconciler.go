@@ -33,8 +33,14 @@ type Options struct {
 	// SettleTime is how long a RUNNING task without health checks runs
 	// before it counts as healthy (default DefaultSettleTime, as ECS).
 	SettleTime time.Duration
-	// Resync is the period of the safety-net full pass (default 5 s).
+	// Resync is the period of the safety-net pass over every service
+	// (default 30 s: store changes, engine events and target health wake
+	// what they concern); tasks are looked at every taskResyncFactor
+	// periods. Each pass is spread over its period (resync.go).
 	Resync time.Duration
+	// Workers is how many tasks and services are reconciled at once
+	// (default DefaultWorkers).
+	Workers int
 	// Interfaces gives awsvpc tasks their network interfaces (EC2). Nil:
 	// each task shows an interface ID derived from its task ID.
 	Interfaces NetworkInterfaces
@@ -69,6 +75,8 @@ type Reconciler struct {
 	swept   chan struct{}   // closed once the start-up sweep is done
 	engine  engineMonitor   // engine outages (engine.go)
 	adopt   adoption        // restored tasks not reconciled yet (adopt.go)
+	// targetGroups are the services of each target group (targetgroups.go).
+	targetGroups targetGroupServices
 }
 
 // SetTaskDNS sets the resolvers of task containers; call before Start.
@@ -83,7 +91,7 @@ const (
 // API to its Notify method.
 func New(api *ecsapi.API, rt runtime.Runtime, opts Options) *Reconciler {
 	if opts.Resync <= 0 {
-		opts.Resync = 5 * time.Second
+		opts.Resync = DefaultResync
 	}
 	if opts.StoppedTaskTTL <= 0 {
 		opts.StoppedTaskTTL = time.Hour
@@ -111,7 +119,9 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 	case ecsapi.ChangeTask:
 		q.Enqueue(taskKeyPrefix + c.ARN)
 	case ecsapi.ChangeService:
-		q.Enqueue(serviceKeyPrefix + c.ARN)
+		// Every step of each of its tasks changes a service: a short
+		// delay lets one pass see the steps of many.
+		q.EnqueueAfter(serviceKeyPrefix+c.ARN, serviceCoalesce)
 	}
 }
 
@@ -121,7 +131,7 @@ func (r *Reconciler) Notify(c ecsapi.Change) {
 // are reconciled from where they are, not started again.
 func (r *Reconciler) Start(ctx context.Context) {
 	r.startAdoption()
-	r.queue.Store(NewQueue(ctx, r.handle))
+	r.queue.Store(NewQueue(ctx, r.opts.Workers, r.handle))
 	go r.sweepOrphans(ctx)
 	go r.watchEvents(ctx)
 	go r.resyncLoop(ctx)
@@ -154,40 +164,14 @@ func (r *Reconciler) store(arn string) *ecsapi.Store {
 	return r.api.Store(region)
 }
 
-// resyncLoop enqueues everything periodically and prunes expired tasks.
-func (r *Reconciler) resyncLoop(ctx context.Context) {
-	r.enqueueAll()
-	tick := time.NewTicker(r.opts.Resync)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			r.enqueueAll()
-			for _, s := range r.api.Stores() {
-				s.PruneStoppedTasks(r.now().Add(-r.opts.StoppedTaskTTL))
-			}
-		}
-	}
-}
-
-func (r *Reconciler) enqueueAll() {
-	for _, s := range r.api.Stores() {
-		for _, arn := range s.TaskARNs() {
-			r.queue.Load().Enqueue(taskKeyPrefix + arn)
-		}
-		for _, arn := range s.ServiceARNs() {
-			r.queue.Load().Enqueue(serviceKeyPrefix + arn)
-		}
-	}
-}
-
 // watchEvents turns engine events into wake-ups of the task they concern,
 // resubscribing when the stream breaks (the engine restarted, say).
 func (r *Reconciler) watchEvents(ctx context.Context) {
-	for ctx.Err() == nil {
+	for first := true; ctx.Err() == nil; first = false {
 		events, errs := r.rt.Events(ctx)
+		if !first {
+			r.enqueueTasks() // what happened while the stream was away
+		}
 		r.consumeEvents(ctx, events, errs)
 		select {
 		case <-ctx.Done():

@@ -14,6 +14,10 @@ import (
 // launch backoff is forgiven once the service ran this long without one.
 const failureMemory = time.Minute
 
+// forgivenessCheck is how often a service with launch failures is looked
+// at for the end of its quiet spell.
+const forgivenessCheck = 5 * time.Second
+
 // reconcileService is the service scheduler: it keeps runningCount equal to
 // desiredCount, rolls deployments within the envelope, replaces tasks that
 // stop or fail their health checks, and reports what it does as events.
@@ -22,23 +26,31 @@ func (r *Reconciler) reconcileService(ctx context.Context, arn string) time.Dura
 	now := r.now()
 	svc, tasks, ok := store.ServiceSnapshot(arn, now.Add(-failureMemory))
 	if !ok || deref(svc.Status) == "INACTIVE" || svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
+		r.targetGroups.track(arn, nil)
 		return 0
 	}
+	r.targetGroups.track(arn, targetGroupsOf(&svc, tasks))
 	prim := primaryDeployment(&svc)
 	if prim == nil {
 		return 0
 	}
+	health := r.healthOfAll(tasks)
 	infos := make([]taskInfo, len(tasks))
 	requeue := time.Duration(0)
 	for i := range tasks {
-		infos[i] = r.describeForPlan(&svc, &tasks[i], now)
+		infos[i] = r.describeForPlan(&svc, &tasks[i], health[i], now)
 		// Look again when a grace period ends or a task settles.
 		requeue = earliest(requeue, graceRemaining(&svc, &tasks[i], now))
-		if left, _ := r.countsAsHealthy(&tasks[i], now); left > 0 {
+		if left, _ := r.countsAsHealthy(&tasks[i], health[i], now); left > 0 {
 			requeue = earliest(requeue, left)
 		}
 	}
-	if r.runCircuitBreaker(store, &svc, tasks, now) {
+	if svc.LaunchFailures > 0 {
+		// The launch backoff is forgiven after a quiet spell, which no
+		// store change marks: look now and then while it is owed.
+		requeue = earliest(requeue, forgivenessCheck)
+	}
+	if r.runCircuitBreaker(store, &svc, tasks, health, now) {
 		return time.Millisecond // plan again with the new deployments
 	}
 	dc := svc.DeploymentConfiguration
@@ -102,51 +114,22 @@ func primaryDeployment(svc *ecsapi.Service) *types.Deployment {
 }
 
 // describeForPlan reduces a task to what the planner needs.
-func (r *Reconciler) describeForPlan(svc *ecsapi.Service, t *ecsapi.Task, now time.Time) taskInfo {
+func (r *Reconciler) describeForPlan(svc *ecsapi.Service, t *ecsapi.Task, h passHealth, now time.Time) taskInfo {
 	running := deref(t.LastStatus) == "RUNNING"
-	_, counts := r.countsAsHealthy(t, now)
+	_, counts := r.countsAsHealthy(t, h, now)
 	info := taskInfo{
 		ARN:        *t.TaskArn,
 		Deployment: deref(t.StartedBy),
 		Active:     deref(t.DesiredStatus) != "STOPPED",
 		Stopped:    deref(t.LastStatus) == "STOPPED",
 		Running:    running,
-		Ready:      running && r.passesChecks(t),
+		Ready:      running && h.passes,
 		Healthy:    counts,
 	}
 	if running && graceRemaining(svc, t, now) <= 0 {
-		info.FailReason = r.failedCheck(t)
+		info.FailReason = h.failure
 	}
 	return info
-}
-
-// passesChecks is the one place that says whether a RUNNING task passes
-// its health checks: every essential container with a health check is
-// HEALTHY, and every other source (a load balancer's target health) agrees.
-func (r *Reconciler) passesChecks(t *ecsapi.Task) bool {
-	if !containersHealthy(t) {
-		return false
-	}
-	for _, src := range r.healthSources {
-		if checked, healthy, _ := src.TaskHealth(*t); checked && !healthy {
-			return false
-		}
-	}
-	return true
-}
-
-// failedCheck returns ECS's stoppedReason for a task that failed a health
-// check (container or load balancer), or "".
-func (r *Reconciler) failedCheck(t *ecsapi.Task) string {
-	if t.HealthStatus == types.HealthStatusUnhealthy {
-		return reasonContainerHealth
-	}
-	for _, src := range r.healthSources {
-		if _, _, failure := src.TaskHealth(*t); failure != "" {
-			return failure
-		}
-	}
-	return ""
 }
 
 // containersHealthy says whether every essential container with a health
@@ -179,33 +162,6 @@ func (r *Reconciler) settleTime() time.Duration {
 		return r.opts.SettleTime
 	}
 	return DefaultSettleTime
-}
-
-// countsAsHealthy says whether a task counts as healthy for the deployment
-// (minimumHealthyPercent, circuit breaker); if not yet, how long until it
-// would without a health check.
-func (r *Reconciler) countsAsHealthy(t *ecsapi.Task, now time.Time) (time.Duration, bool) {
-	if deref(t.LastStatus) != "RUNNING" || deref(t.DesiredStatus) == "STOPPED" || !r.passesChecks(t) {
-		return 0, false
-	}
-	if r.healthChecked(t) {
-		return 0, true
-	}
-	left := deref(t.StartedAt).Add(r.settleTime()).Sub(now)
-	return left, left <= 0
-}
-
-// healthChecked says whether anything checks the task's health.
-func (r *Reconciler) healthChecked(t *ecsapi.Task) bool {
-	if hasHealthCheck(t) {
-		return true
-	}
-	for _, src := range r.healthSources {
-		if checked, _, _ := src.TaskHealth(*t); checked {
-			return true
-		}
-	}
-	return false
 }
 
 func hasHealthCheck(t *ecsapi.Task) bool {

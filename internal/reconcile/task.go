@@ -205,7 +205,9 @@ func (r *Reconciler) runContainers(ctx context.Context, store *ecsapi.Store, t *
 func (r *Reconciler) pullImages(ctx context.Context, store *ecsapi.Store, t *ecsapi.Task) bool {
 	start := r.now()
 	for _, cd := range t.Definition.ContainerDefinitions {
-		if err := r.rt.EnsureImage(ctx, deref(cd.Image)); err != nil {
+		var err error
+		Blocking(ctx, func() { err = r.rt.EnsureImage(ctx, deref(cd.Image)) }) // a pull takes long
+		if err != nil {
 			if ctx.Err() != nil {
 				return false
 			}
@@ -281,12 +283,13 @@ func (r *Reconciler) inspectAll(ctx context.Context, t *ecsapi.Task) (map[string
 	return states, nil
 }
 
-// retryLater logs a passing engine problem and looks again soon.
+// retryLater logs a passing engine problem and looks again after the
+// task's backoff.
 func (r *Reconciler) retryLater(ctx context.Context, t *ecsapi.Task, err error) time.Duration {
 	if ctx.Err() == nil {
 		r.log.Warn("engine call failed; retrying", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
 	}
-	return 2 * time.Second
+	return Retry
 }
 
 // startReady starts every created container whose dependencies are met.
@@ -323,7 +326,7 @@ func (r *Reconciler) activate(ctx context.Context, store *ecsapi.Store, t *ecsap
 	done, err := r.runHooks(ctx, *t, true)
 	if err != nil {
 		r.log.Warn("activation hook failed; retrying", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
-		return 2 * time.Second
+		return Retry
 	}
 	if !done {
 		return time.Second

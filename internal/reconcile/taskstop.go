@@ -20,7 +20,7 @@ func (r *Reconciler) stopStep(ctx context.Context, store *ecsapi.Store, t *ecsap
 		done, err := r.runHooks(ctx, *t, false)
 		if err != nil {
 			r.log.Warn("deactivation hook failed; retrying", "task", ecsapi.TaskID(*t.TaskArn), "err", err)
-			return 2 * time.Second
+			return Retry
 		}
 		if !done {
 			return time.Second
@@ -79,7 +79,7 @@ func (r *Reconciler) stopContainers(ctx context.Context, t *ecsapi.Task) {
 			}
 		})
 	}
-	wg.Wait()
+	Blocking(ctx, wg.Wait) // up to the longest stopTimeout
 }
 
 // awaitLateOOM keeps a task's containers a moment longer while one that

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -299,9 +300,19 @@ func TestAcknowledgedWritesSurviveKill(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(100+round*70) * time.Millisecond)
+		// Kill a while after the first acknowledgement, not after the
+		// start: on a loaded machine a race-built child can take longer
+		// than that to open the file.
+		first := bufio.NewReader(out)
+		line, err := first.ReadString('\n')
+		if err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatalf("round %d: child printed nothing: %v", round, err)
+		}
+		time.Sleep(time.Duration(50+round*70) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
-		raw := readAll(out)
+		raw := line + readAll(first)
 		_ = cmd.Wait()
 		acked := -1
 		for _, line := range strings.Split(raw, "\n") {

@@ -78,7 +78,7 @@ func (s *Store) launchTask(p launchParams) *Task {
 	for _, cd := range td.ContainerDefinitions {
 		t.Containers = append(t.Containers, s.newContainer(t, cd, cluster, id, attachmentID))
 	}
-	s.tasks[arn] = t
+	s.putTask(arn, t)
 	s.setTags(arn, p.tags)
 	s.changed(ChangeTask, arn)
 	return t
@@ -121,8 +121,8 @@ func (s *Store) placeSubnet(p launchParams) string {
 		return subnets[0]
 	}
 	used := map[string]int{}
-	for _, t := range s.tasks {
-		if deref(t.Group) == p.group && deref(t.ClusterArn) == deref(p.cluster.ClusterArn) && deref(t.DesiredStatus) != "STOPPED" {
+	for _, t := range s.byGroup[p.group] {
+		if deref(t.ClusterArn) == deref(p.cluster.ClusterArn) && deref(t.DesiredStatus) != "STOPPED" {
 			used[taskSubnetID(t)]++
 		}
 	}

@@ -23,7 +23,7 @@ func (a *API) operations() map[string]handler {
 		"CreateService":              op((*Store).CreateService),
 		"UpdateService":              op((*Store).UpdateService),
 		"DeleteService":              op((*Store).DeleteService),
-		"DescribeServices":           op((*Store).DescribeServices),
+		"DescribeServices":           op((*Store).describeServicesEncoded),
 		"ListServices":               op((*Store).ListServices),
 		"ListServicesByNamespace":    op((*Store).ListServicesByNamespace),
 		"ListServiceDeployments":     op((*Store).ListServiceDeployments),

@@ -25,6 +25,11 @@ const (
 
 // touch marks a record changed. Callers hold the lock.
 func (s *Store) touch(kind, id string) {
+	if kind == recService {
+		if svc, ok := s.services[id]; ok {
+			svc.wire = nil // the encoded view is stale (servicewire.go)
+		}
+	}
 	s.journal.Touch(s.region + "/" + kind + "/" + id)
 }
 
@@ -137,7 +142,7 @@ func (s *Store) restore(kind, id string, value []byte) error {
 			if t.ContainerIDs == nil {
 				t.ContainerIDs = map[string]string{}
 			}
-			s.tasks[id] = t
+			s.putTask(id, t)
 		})
 	case recRevision:
 		return decodeInto(value, s.restoreRevision)

@@ -79,6 +79,9 @@ func (s *Store) RequestStop(arn string, code types.TaskStopCode, reason string) 
 
 // ServiceSnapshot returns a copy of a service and of its tasks that are
 // not yet STOPPED, plus those that stopped after since (for failure counts).
+// The tasks' Definition is shared with the store, not copied: it never
+// changes once a task is launched, the scheduler only reads it, and
+// copying it made up most of the cost of a scheduler pass. Never change it.
 func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, bool) {
 	unlock := s.lock()
 	defer unlock()
@@ -87,14 +90,11 @@ func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, b
 		return Service{}, nil, false
 	}
 	var tasks []Task
-	for _, t := range s.tasks {
-		if t.ServiceARN != arn {
-			continue
-		}
+	for _, t := range s.byService[arn] {
 		if deref(t.LastStatus) == "STOPPED" && (t.StoppedAt == nil || t.StoppedAt.Before(since)) {
 			continue
 		}
-		tasks = append(tasks, clone.Of(*t))
+		tasks = append(tasks, cloneSharingDefinition(t))
 	}
 	sort.Slice(tasks, func(i, j int) bool { return deref(tasks[i].CreatedAt).Before(deref(tasks[j].CreatedAt)) })
 	return clone.Of(*svc), tasks, true
@@ -197,7 +197,7 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 	n := 0
 	for arn, t := range s.tasks {
 		if deref(t.LastStatus) == "STOPPED" && t.StoppedAt != nil && t.StoppedAt.Before(cutoff) {
-			delete(s.tasks, arn)
+			s.dropTask(arn)
 			delete(s.tags, arn)
 			s.touch(recTask, arn)
 			s.touch(recTags, arn)
@@ -209,3 +209,13 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 
 // Account is the account ID in the store's ARNs.
 func (s *Store) Account() string { return s.account }
+
+// cloneSharingDefinition copies a task but for its Definition, which the
+// copy shares (see ServiceSnapshot).
+func cloneSharingDefinition(t *Task) Task {
+	shallow := *t
+	shallow.Definition = types.TaskDefinition{}
+	c := clone.Of(shallow)
+	c.Definition = t.Definition
+	return c
+}

@@ -443,6 +443,22 @@ func (s *Store) DeleteService(_ context.Context, in *ecs.DeleteServiceInput) (*e
 }
 
 func (s *Store) DescribeServices(_ context.Context, in *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error) {
+	out := &ecs.DescribeServicesOutput{Services: []types.Service{}}
+	failures, err := s.describeServices(in, func(svc *Service, withTags bool) error {
+		out.Services = append(out.Services, s.serviceView(svc, withTags))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Failures = failures
+	return out, nil
+}
+
+// describeServices validates a DescribeServices request and, under the
+// lock, hands each service found to view with whether tags were asked
+// for, in the order asked; the ones not found are the failures.
+func (s *Store) describeServices(in *ecs.DescribeServicesInput, view func(svc *Service, withTags bool) error) ([]types.Failure, error) {
 	if len(in.Services) == 0 {
 		return nil, errInvalidParameter("Services cannot be empty.")
 	}
@@ -459,16 +475,18 @@ func (s *Store) DescribeServices(_ context.Context, in *ecs.DescribeServicesInpu
 	if err != nil {
 		return nil, err
 	}
-	out := &ecs.DescribeServicesOutput{Services: []types.Service{}, Failures: []types.Failure{}}
+	failures := []types.Failure{}
 	for _, ref := range in.Services {
 		svc, arn := s.findService(cluster, ref)
 		if svc == nil {
-			out.Failures = append(out.Failures, missing(arn))
+			failures = append(failures, missing(arn))
 			continue
 		}
-		out.Services = append(out.Services, s.serviceView(svc, withTags))
+		if err := view(svc, withTags); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	return failures, nil
 }
 
 func (s *Store) ListServices(_ context.Context, in *ecs.ListServicesInput) (*ecs.ListServicesOutput, error) {
@@ -512,29 +530,35 @@ func (s *Store) ListServicesByNamespace(_ context.Context, in *ecs.ListServicesB
 // Callers hold the lock.
 func (s *Store) serviceView(svc *Service, withTags bool) types.Service {
 	v := clone.Of(svc.Service)
-	v.RunningCount, v.PendingCount = 0, 0
+	counts := s.serviceCounts(svc)
+	v.RunningCount, v.PendingCount = counts[0], counts[1]
 	for i := range v.Deployments {
-		v.Deployments[i].RunningCount, v.Deployments[i].PendingCount = 0, 0
-	}
-	for _, t := range s.tasks {
-		if t.ServiceARN != *svc.ServiceArn {
-			continue
-		}
-		running, pending := taskCounts(t)
-		v.RunningCount += running
-		v.PendingCount += pending
-		for i := range v.Deployments {
-			if deref(v.Deployments[i].Id) == deref(t.StartedBy) {
-				v.Deployments[i].RunningCount += running
-				v.Deployments[i].PendingCount += pending
-			}
-		}
+		v.Deployments[i].RunningCount, v.Deployments[i].PendingCount = counts[2+2*i], counts[3+2*i]
 	}
 	v.Tags = nil
 	if withTags {
 		v.Tags = s.getTags(*svc.ServiceArn)
 	}
 	return v
+}
+
+// serviceCounts are a service's live task counts: running and pending for
+// the service, then for each of its deployments in order. Callers hold
+// the lock.
+func (s *Store) serviceCounts(svc *Service) []int32 {
+	counts := make([]int32, 2+2*len(svc.Deployments))
+	for _, t := range s.byService[*svc.ServiceArn] {
+		running, pending := taskCounts(t)
+		counts[0] += running
+		counts[1] += pending
+		for i, d := range svc.Deployments {
+			if deref(d.Id) == deref(t.StartedBy) {
+				counts[2+2*i] += running
+				counts[3+2*i] += pending
+			}
+		}
+	}
+	return counts
 }
 
 // taskCounts says whether a task counts as running or pending for its

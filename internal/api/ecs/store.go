@@ -48,6 +48,9 @@ type Service struct {
 	RollingBackFrom string
 	// History lists the service deployments, oldest first.
 	History []ServiceDeploymentRecord
+	// wire is the encoded view (servicewire.go); nil until read, and
+	// again once the record is touched.
+	wire *serviceWire
 }
 
 // ChangeKind names what changed in the store.
@@ -88,6 +91,8 @@ type Store struct {
 	families  map[string]*family
 	services  map[string]*Service // by ARN, INACTIVE ones included
 	tasks     map[string]*Task    // by ARN, STOPPED ones until they expire
+	byService taskIndex           // the same tasks by service ARN (taskindex.go)
+	byGroup   taskIndex           // and by group
 	tags      map[string][]types.Tag
 	settings  accountSettings
 	runTokens map[string]runToken
@@ -107,6 +112,8 @@ func newStore(region, account string, now func() time.Time, ids IDs, onChange fu
 		families:  map[string]*family{},
 		services:  map[string]*Service{},
 		tasks:     map[string]*Task{},
+		byService: taskIndex{},
+		byGroup:   taskIndex{},
 		tags:      map[string][]types.Tag{},
 		settings:  newAccountSettings(),
 		runTokens: map[string]runToken{},

@@ -273,7 +273,11 @@ func (s *Store) ListTasks(_ context.Context, in *ecs.ListTasksInput) (*ecs.ListT
 		svcARN = *svc.ServiceArn
 	}
 	var arns []string
-	for arn, t := range s.tasks {
+	candidates := s.tasks
+	if svcARN != "" {
+		candidates = s.byService[svcARN]
+	}
+	for arn, t := range candidates {
 		if deref(t.ClusterArn) != *cluster.ClusterArn || taskDesired(t) != desired ||
 			svcARN != "" && t.ServiceARN != svcARN ||
 			in.Family != nil && deref(t.Definition.Family) != *in.Family ||

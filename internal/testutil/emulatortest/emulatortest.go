@@ -1,6 +1,7 @@
 // Package emulatortest starts the whole emulator in-process for tests:
 // the HTTP endpoint on a loopback port, the ECS API, the reconciler and a
-// runtime (the real Docker engine, or none), and gives out real SDK clients.
+// runtime (the real Docker engine, the simulated one, or none), and gives
+// out real SDK clients.
 package emulatortest
 
 import (
@@ -50,6 +51,9 @@ type Options struct {
 	// Docker runs tasks on the real engine (the test is skipped, or failed
 	// under EMULATOR_REQUIRE_DOCKER=1, when there is none).
 	Docker bool
+	// Simulated runs tasks on the simulated runtime (--runtime simulated):
+	// no containers, no Docker engine needed.
+	Simulated bool
 	// TaskDNS makes the DNS server the task containers' resolver (on the
 	// task network's gateway, port 53: needs root). Only with Docker.
 	TaskDNS bool
@@ -153,7 +157,10 @@ func testConfig(t testing.TB, opts Options) config.Config {
 	if !cfg.TaskMetadata {
 		cfg.ALBTaskAddresses = ""
 	}
-	cfg.DisableDocker = !opts.Docker
+	cfg.DisableDocker = !opts.Docker && !opts.Simulated
+	if opts.Simulated {
+		cfg.Runtime = config.RuntimeSimulated
+	}
 	cfg.DockerNetwork = fmt.Sprintf("ecs-emulator-test-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9)
 	// Load balancers of emulators running side by side (parallel tests,
 	// several test binaries) must not share addresses.
