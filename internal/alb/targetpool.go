@@ -34,7 +34,8 @@ type targetPool struct {
 const (
 	poolIdlePerHost = 128
 	poolIdleTimeout = 90 * time.Second
-	max1xxResponses = 5 // as net/http's Transport allows before failing
+	max1xxResponses = 5        // as net/http's Transport allows before failing
+	maxHeadBytes    = 10 << 20 // an answer's head, as net/http's Transport bounds it
 )
 
 func newTargetPool(idle time.Duration) *targetPool {
@@ -45,6 +46,7 @@ func newTargetPool(idle time.Duration) *targetPool {
 // targetConn is one keep-alive connection to a target.
 type targetConn struct {
 	conn   net.Conn
+	lim    headLimit // under br: bounds what is read for an answer's head
 	br     *bufio.Reader
 	bw     *bufio.Writer
 	host   string
@@ -109,11 +111,13 @@ func (p *targetPool) exchange(tc *targetConn, req *http.Request) (*http.Response
 	if p.headerWait > 0 {
 		_ = tc.conn.SetReadDeadline(time.Now().Add(p.headerWait))
 	}
+	tc.lim.left = maxHeadBytes
 	resp, err := p.readHead(tc, req)
 	if err != nil {
 		stop()
 		return nil, err
 	}
+	tc.lim.left = -1
 	_ = tc.conn.SetReadDeadline(time.Time{})
 	b := &targetBody{rc: resp.Body, p: p, tc: tc, stop: stop, reuse: !resp.Close && resp.StatusCode != http.StatusSwitchingProtocols}
 	if resp.Body == http.NoBody {
@@ -215,7 +219,33 @@ func (p *targetPool) get(ctx context.Context, host string) (tc *targetConn, reus
 	if err != nil {
 		return nil, false, err
 	}
-	return &targetConn{conn: conn, br: bufio.NewReader(conn), bw: bufio.NewWriter(conn), host: host}, false, nil
+	tc = &targetConn{conn: conn, lim: headLimit{r: conn, left: -1}, bw: bufio.NewWriter(conn), host: host}
+	tc.br = bufio.NewReader(&tc.lim)
+	return tc, false, nil
+}
+
+// headLimit fails reads once left bytes are read; a negative left means no
+// limit.
+type headLimit struct {
+	r    io.Reader
+	left int64
+}
+
+var errHeadTooLarge = errors.New("alb: target's answer head is too large")
+
+func (l *headLimit) Read(b []byte) (int, error) {
+	if l.left < 0 {
+		return l.r.Read(b)
+	}
+	if l.left == 0 {
+		return 0, errHeadTooLarge
+	}
+	if int64(len(b)) > l.left {
+		b = b[:l.left]
+	}
+	n, err := l.r.Read(b)
+	l.left -= int64(n)
+	return n, err
 }
 
 // put keeps tc for the next request to its host.

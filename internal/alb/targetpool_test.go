@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/textproto"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -103,5 +104,35 @@ func TestEarlyHintsForwarded(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(body) != "ok" || len(hints) != 1 || hints[0] != "103 </style.css>; rel=preload" {
 		t.Fatalf("got %d %q after 1xx %q", resp.StatusCode, body, hints)
+	}
+}
+
+// A target whose answer's head never ends is cut off (502) once the head
+// outgrows the bound, rather than read into the proxy's memory.
+func TestEndlessAnswerHead(t *testing.T) {
+	wroteAll := make(chan bool, 1)
+	b := newBackend(t, "b", func(w http.ResponseWriter, r *http.Request) {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 200 OK\r\nX-Long: ")
+		line := strings.Repeat("a", 64<<10)
+		for range 3 * maxHeadBytes / len(line) {
+			if _, err := brw.WriteString(line); err != nil {
+				wroteAll <- false
+				return
+			}
+		}
+		wroteAll <- brw.Flush() == nil
+	})
+	s := newServer(t, Options{})
+	mustUpdate(t, s, oneLB(0, forward("tg"), TargetGroup{ARN: "tg", Targets: []Target{b.target()}}))
+	if code, _, _ := get(t, newClient(t), listenerURL(t, s, "l-1")); code != 502 {
+		t.Fatalf("status %d, want 502", code)
+	}
+	if <-wroteAll {
+		t.Fatal("the proxy read three times the head bound without cutting the target off")
 	}
 }
