@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -14,6 +16,13 @@ import (
 // benchSetup starts a small backend, a load balancer in front of it and one
 // keep-alive client used for both paths.
 func benchSetup(b *testing.B) (client *http.Client, direct, proxied string) {
+	b.Helper()
+	return benchSetupConns(b, 4)
+}
+
+// benchSetupConns is benchSetup with a client keeping up to conns
+// connections to each side.
+func benchSetupConns(b *testing.B, conns int) (client *http.Client, direct, proxied string) {
 	b.Helper()
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello from the target\n")
@@ -33,7 +42,7 @@ func benchSetup(b *testing.B) (client *http.Client, direct, proxied string) {
 	}
 	addr, _ := s.ListenerAddr("l-1")
 
-	tr := &http.Transport{MaxIdleConnsPerHost: 4}
+	tr := &http.Transport{MaxIdleConnsPerHost: conns}
 	b.Cleanup(tr.CloseIdleConnections)
 	client = &http.Client{Transport: tr}
 	direct, proxied = backend.URL+"/", "http://"+addr+"/"
@@ -100,4 +109,45 @@ func BenchmarkProxy(b *testing.B) {
 	b.ReportMetric(rps/drps, "throughput-ratio")
 	b.ReportMetric(float64((p99 - dp99).Microseconds()), "p99-added-µs")
 	b.ReportMetric(float64(p99)/float64(max(dp99, 1)), "p99-ratio")
+}
+
+// benchConns is the number of keep-alive clients in the parallel
+// benchmarks, as in bench/proxy.sh's load pass (wrk -c 32).
+const benchConns = 32
+
+// loadParallel runs n requests from benchConns clients at once and returns
+// requests/s.
+func loadParallel(b *testing.B, c *http.Client, url string, n int) float64 {
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	start := time.Now()
+	for range benchConns {
+		wg.Go(func() {
+			for next.Add(1) <= int64(n) {
+				benchGet(b, c, url)
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// BenchmarkDirectParallel is the baseline at benchConns connections.
+func BenchmarkDirectParallel(b *testing.B) {
+	c, direct, _ := benchSetupConns(b, benchConns)
+	b.ResetTimer()
+	b.ReportMetric(loadParallel(b, c, direct, b.N), "req/s")
+}
+
+// BenchmarkProxyParallel measures throughput through the load balancer at
+// benchConns connections, then (untimed) as many direct requests, and
+// reports the ratio.
+func BenchmarkProxyParallel(b *testing.B) {
+	c, direct, proxied := benchSetupConns(b, benchConns)
+	b.ResetTimer()
+	rps := loadParallel(b, c, proxied, b.N)
+	b.StopTimer()
+	drps := loadParallel(b, c, direct, b.N)
+	b.ReportMetric(rps, "req/s")
+	b.ReportMetric(rps/drps, "throughput-ratio")
 }

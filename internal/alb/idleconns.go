@@ -16,36 +16,34 @@ import (
 type idleConns struct {
 	idle func() time.Duration
 
-	mu     sync.Mutex
-	timers map[net.Conn]*time.Timer
+	// net.Conn → *time.Timer. Each connection's entry is written once and
+	// then only read, twice per request, by its own goroutine: sync.Map
+	// reads take no lock shared by the listener's connections.
+	timers sync.Map
 }
 
 func newIdleConns(idle func() time.Duration) *idleConns {
-	return &idleConns{idle: idle, timers: map[net.Conn]*time.Timer{}}
+	return &idleConns{idle: idle}
 }
 
 // track is the http.Server's ConnState hook. It runs twice per request
 // (active, then idle), so a connection keeps one timer, reset rather than
 // made anew.
 func (c *idleConns) track(conn net.Conn, state http.ConnState) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := c.timers[conn]
 	switch state {
-	case http.StateNew, http.StateIdle:
-		if t == nil {
-			c.timers[conn] = time.AfterFunc(c.idle(), func() { _ = conn.Close() })
-		} else {
-			t.Reset(c.idle())
+	case http.StateNew:
+		c.timers.Store(conn, time.AfterFunc(c.idle(), func() { _ = conn.Close() }))
+	case http.StateIdle:
+		if t, ok := c.timers.Load(conn); ok {
+			t.(*time.Timer).Reset(c.idle())
 		}
 	case http.StateActive:
-		if t != nil {
-			t.Stop()
+		if t, ok := c.timers.Load(conn); ok {
+			t.(*time.Timer).Stop()
 		}
 	default: // hijacked or closed: no longer ours to time
-		if t != nil {
-			t.Stop()
-			delete(c.timers, conn)
+		if t, ok := c.timers.LoadAndDelete(conn); ok {
+			t.(*time.Timer).Stop()
 		}
 	}
 }

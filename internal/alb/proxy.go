@@ -119,8 +119,8 @@ func putHex(b []byte, i int, v uint64, digits int) int {
 	return i + digits
 }
 
-// newTargetTransport returns the connection pool toward targets for one load
-// balancer. Keep-alive is on; a target that does not start answering within
+// newTargetTransport returns the full Transport toward one load balancer's
+// targets (see targetPool for the requests it serves). Keep-alive is on; a target that does not start answering within
 // the idle timeout fails with a timeout (504); target certificates are not
 // verified, as ALB does not verify them either. Compression is left to the
 // client and the target: by default Go's transport would ask for gzip on a

@@ -76,7 +76,7 @@ type Server struct {
 // lbState is what persists per load balancer: its pool toward targets.
 type lbState struct {
 	idle      time.Duration
-	transport *http.Transport
+	transport *targetPool
 }
 
 // New returns a Server with nothing to serve; call Update.
@@ -342,7 +342,7 @@ func (s *Server) syncLB(lb LoadBalancer) *lbState {
 	if st != nil {
 		st.transport.CloseIdleConnections()
 	}
-	st = &lbState{idle: idle, transport: newTargetTransport(idle)}
+	st = &lbState{idle: idle, transport: newTargetPool(idle)}
 	s.lbs[lb.ARN] = st
 	return st
 }
@@ -428,7 +428,7 @@ type listenerTable struct {
 	certs     []string // certificate ARNs, the default first
 	rules     []compiledRule
 	def       *compiledAction
-	transport *http.Transport
+	transport *targetPool
 	idle      time.Duration // the load balancer's idle timeout now
 	proxy     *httputil.ReverseProxy
 

@@ -93,6 +93,33 @@ func (s setting) isBool() bool {
 	return s.def == "true" || s.def == "false" || s.flag == "keep-containers"
 }
 
+// joinSwitchValues turns "--switch true" into "--switch=true", so that
+// both "--disable-docker" alone and the two-word form (which the flags
+// accepted before they were switches) work: a bare true or false is never
+// an argument of its own.
+func joinSwitchValues(args []string) []string {
+	switches := map[string]bool{}
+	for _, s := range settings {
+		switches[s.flag] = s.isBool()
+	}
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		name := strings.TrimLeft(args[i], "-")
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if strings.HasPrefix(args[i], "-") && switches[name] && i+1 < len(args) {
+			if _, err := strconv.ParseBool(args[i+1]); err == nil {
+				out = append(out, args[i]+"="+args[i+1])
+				i++
+				continue
+			}
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
 // value is a flag's text; the settings are parsed from text after all
 // flags and variables are in (build).
 type value struct {
@@ -124,7 +151,7 @@ func Load(args []string, getenv func(string) string, errOut io.Writer) (Config, 
 		fs.Var(v, s.flag, fmt.Sprintf("%s (env %s)", s.usage, s.env))
 		vals[s.flag] = &v.s
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(joinSwitchValues(args)); err != nil {
 		return Config{}, err
 	}
 	if fs.NArg() > 0 {

@@ -96,6 +96,14 @@ func TestSwitchesWithoutValue(t *testing.T) {
 	if c.DNSForTasks || c.DisableDocker {
 		t.Fatalf("explicit false ignored: DNSForTasks %v, DisableDocker %v", c.DNSForTasks, c.DisableDocker)
 	}
+	// The two-word form still works.
+	c, err = Load([]string{"--disable-docker", "true", "--keep-containers", "false", "--listen", "127.0.0.1:2"}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.DisableDocker || c.KeepContainers || c.Listen != "127.0.0.1:2" {
+		t.Fatalf("two-word switches: DisableDocker %v, KeepContainers %v, Listen %q", c.DisableDocker, c.KeepContainers, c.Listen)
+	}
 	if _, err := Load([]string{"--listen"}, env(nil), io.Discard); err == nil {
 		t.Fatal("--listen without a value: expected an error")
 	}
