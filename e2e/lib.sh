@@ -55,7 +55,10 @@ start_emulator() {
 cleanup() {
 	[ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null || true
 	docker ps -aq --filter "label=ecs-emulator.scope=$NETWORK" | xargs -r docker rm -f >/dev/null 2>&1 || true
-	docker network rm "$NETWORK" >/dev/null 2>&1 || true
+	# The task network and the load balancers' address networks
+	# ($NETWORK-addr-*), which an emulator that keeps its containers
+	# (--state-dir) leaves for the next start.
+	docker network ls -q --filter "name=^$NETWORK(-addr-.*)?\$" | xargs -r docker network rm >/dev/null 2>&1 || true
 	if [ "$failures" -gt 0 ]; then
 		echo "--- emulator log (last 60 lines) ---" >&2
 		tail -60 "$WORK/emulator.log" >&2 || true

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"context"
 	"net/netip"
 	"testing"
 
@@ -22,7 +23,8 @@ func TestAddressNetworks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = other.RemoveAddress(e.ctx, "x") })
+	// Not e.ctx: the test's context ends before its cleanups run.
+	t.Cleanup(func() { _ = other.RemoveAddress(context.Background(), "x") })
 	taken, err := other.AddAddress(e.ctx, "x", pool)
 	if err != nil || taken != at(0) {
 		t.Fatalf("first address %q, %v", taken, err)

@@ -139,5 +139,5 @@ func (r *Runtime) removeLinkLocal(ctx context.Context) error {
 	if err != nil || id == "" {
 		return err
 	}
-	return r.removeIdleNetwork(ctx, id, LinkLocalNetwork)
+	return r.removeIdleNetwork(ctx, id, LinkLocalNetwork, 1)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/network"
@@ -95,30 +96,63 @@ func (r *Runtime) RemoveNetwork(ctx context.Context) error {
 		if n.Labels[runtime.LabelManaged] != "true" {
 			continue
 		}
-		if err := r.removeIdleNetwork(ctx, n.ID, r.opts.Network); err != nil {
+		if err := r.removeIdleNetwork(ctx, n.ID, r.opts.Network, inUseChecks); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *Runtime) removeIdleNetwork(ctx context.Context, id, name string) error {
+// inUseChecks bounds how long removeIdleNetwork waits for the endpoints of
+// containers just removed to go: the engine can list one for a moment after
+// the remove call has returned.
+const (
+	inUseChecks = 10
+	inUsePause  = 200 * time.Millisecond
+)
+
+// removeIdleNetwork removes a network no container uses. checks > 1 waits
+// for endpoints to go (the emulator's own network, whose containers were
+// just removed); 1 leaves a network in use at once (one shared with other
+// emulators).
+func (r *Runtime) removeIdleNetwork(ctx context.Context, id, name string, checks int) error {
+	for check := 1; ; check++ {
+		n, err := r.networkEndpoints(ctx, id, name)
+		if err != nil || n < 0 {
+			return err // gone already (n < 0) or not inspectable
+		}
+		if n == 0 {
+			break
+		}
+		if check >= checks {
+			r.log.InfoContext(ctx, "network still in use; leaving it", "op", "remove network", "network", name, "containers", n)
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(inUsePause):
+		}
+	}
 	cctx, cancel := r.call(ctx)
 	defer cancel()
-	res, err := r.cli.NetworkInspect(cctx, id, client.NetworkInspectOptions{})
-	if cerrdefs.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return r.wrap("inspect network", name, err)
-	}
-	if n := len(res.Network.Containers); n > 0 {
-		r.log.InfoContext(ctx, "network still in use; leaving it", "op", "remove network", "network", name, "containers", n)
-		return nil
-	}
-	_, err = r.cli.NetworkRemove(cctx, id, client.NetworkRemoveOptions{})
+	_, err := r.cli.NetworkRemove(cctx, id, client.NetworkRemoveOptions{})
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return r.wrap("remove network", name, err)
 	}
 	return nil
+}
+
+// networkEndpoints is how many containers a network has, -1 when it is gone.
+func (r *Runtime) networkEndpoints(ctx context.Context, id, name string) (int, error) {
+	cctx, cancel := r.call(ctx)
+	defer cancel()
+	res, err := r.cli.NetworkInspect(cctx, id, client.NetworkInspectOptions{})
+	if cerrdefs.IsNotFound(err) {
+		return -1, nil
+	}
+	if err != nil {
+		return 0, r.wrap("inspect network", name, err)
+	}
+	return len(res.Network.Containers), nil
 }
