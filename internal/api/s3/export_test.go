@@ -1,8 +1,6 @@
 package s3
 
 import (
-	"fmt"
-
 	"github.com/johannesboyne/gofakes3"
 
 	"github.com/localaws/ecsemu/internal/testutil/statetest"
@@ -11,38 +9,17 @@ import (
 // CheckStored says whether the state directory holds exactly the records
 // of what the API holds in memory.
 func CheckStored(a *API) error {
-	_, err := checkStored(a)
+	_, err := statetest.Stored(a.opts.State, a.records)
 	return err
 }
 
 // CheckState is CheckStored and whether Restore into a new API gives the
 // same records back.
 func CheckState(a *API) error {
-	want, err := checkStored(a)
-	if err != nil {
-		return err
-	}
-	b := New(a.opts)
-	if err := b.Restore(); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	again, err := b.records()
-	if err != nil {
-		return err
-	}
-	return statetest.Same("restored", again, want)
-}
-
-func checkStored(a *API) (map[string]string, error) {
-	want, err := a.records()
-	if err != nil {
-		return nil, err
-	}
-	got, err := statetest.Records(a.opts.State)
-	if err != nil {
-		return nil, err
-	}
-	return want, statetest.Same("stored", got, want)
+	return statetest.Restored(a.opts.State, a.records, func() (statetest.RecordsFunc, error) {
+		b := New(a.opts)
+		return b.records, b.Restore()
+	})
 }
 
 // records encodes what the API holds as it would store it.
