@@ -33,11 +33,15 @@ NS=$(aws servicediscovery get-operation --operation-id "$OP" --query Operation.T
 REGISTRY=$(aws servicediscovery create-service --name web --namespace-id "$NS" \
 	--dns-config 'RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=A,TTL=10}]' --query Service.Arn --output text)
 aws ecs create-cluster --cluster-name dev >/dev/null
+# taskdef NAME [STARTUP_DELAY]: v2 tasks listen only after a delay, so that
+# each takes a health check round to turn healthy and the deploy stays in
+# progress long enough to be killed in the middle (a task starts in a
+# fraction of a second).
 taskdef() {
 	cat >"$WORK/web-$1.json" <<JSON
 {"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
  "containerDefinitions": [{"name": "web", "image": "$IMAGE", "portMappings": [{"containerPort": 3000}], "stopTimeout": 2,
-   "environment": [{"name": "PORT", "value": "3000"}, {"name": "NAME", "value": "$1"}]}]}
+   "environment": [{"name": "PORT", "value": "3000"}, {"name": "NAME", "value": "$1"}, {"name": "STARTUP_DELAY", "value": "${2:-0s}"}]}]}
 JSON
 	aws ecs register-task-definition --cli-input-json "file://$WORK/web-$1.json" --query taskDefinition.taskDefinitionArn --output text
 }
@@ -52,7 +56,7 @@ wait_for "3 healthy targets" 90 healthy 3
 aws ecs wait services-stable --cluster dev --services web && pass "stable before the deploy"
 
 echo "== deploy v2, kill -9 mid-deploy"
-V2=$(taskdef v2)
+V2=$(taskdef v2 4s)
 aws ecs update-service --cluster dev --service web --task-definition "$V2" >/dev/null
 four() { [ "$(aws ecs list-tasks --cluster dev --service-name web --query 'length(taskArns)' --output text)" = 4 ]; }
 wait_for "the deploy started a 4th task" 30 four
