@@ -99,7 +99,9 @@ func TestLoadBalancersSurviveACrash(t *testing.T) {
 		t.Fatalf("the deregistered target does not drain: %+v, %v", drain, err)
 	}
 	// Active first: provisioning ends with time, across a crash too.
-	available := elb.NewLoadBalancerAvailableWaiter(c, func(o *elb.LoadBalancerAvailableWaiterOptions) { o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second })
+	available := elb.NewLoadBalancerAvailableWaiter(c, func(o *elb.LoadBalancerAvailableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second
+	})
 	must(t, "wait for the load balancer to be active", func() error {
 		return available.Wait(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{lbARN}}, 30*time.Second)
 	})
