@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/miekg/dns"
 
 	"github.com/localaws/ecsemu/internal/testutil/emulatortest"
@@ -125,14 +124,7 @@ func cloudMapDump(t *testing.T, cm *servicediscovery.Client, nsID, svcID string)
 	t.Helper()
 	ctx := context.Background()
 	var out []any
-	add := func(v any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		reflect.ValueOf(v).Elem().FieldByName("ResultMetadata").Set(reflect.ValueOf(middleware.Metadata{}))
-		out = append(out, v)
-	}
+	add := answers(t, &out)
 	add(cm.ListNamespaces(ctx, &servicediscovery.ListNamespacesInput{}))
 	ns, err := cm.GetNamespace(ctx, &servicediscovery.GetNamespaceInput{Id: &nsID})
 	add(ns, err)
