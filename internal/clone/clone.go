@@ -6,61 +6,107 @@ import "reflect"
 
 // Of returns a deep copy of v. Pointers, slices, maps and structs are copied
 // recursively; interface values holding them are copied too. Unexported
-// fields are copied by value (time.Time, the SDK's serde marker).
+// fields are copied by value (time.Time, the SDK's serde marker), and so
+// are arrays, strings, funcs and channels.
 func Of[T any](v T) T {
-	out := deep(reflect.ValueOf(&v).Elem())
-	return out.Interface().(T)
+	out := v
+	if p := planOf(reflect.TypeFor[T]()); p.deep {
+		p.copy(reflect.ValueOf(&out).Elem(), reflect.ValueOf(&v).Elem())
+	}
+	return out
 }
 
-func deep(v reflect.Value) reflect.Value {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
+// A plan deep-copies values of one type. Plans are made once per type (see
+// plans.go): walking a type's fields by reflection on every copy, and
+// building each struct aside before copying it into place, cost the
+// reconciler more than the copying itself.
+type plan struct {
+	// deep is false for types a shallow copy copies fully: nothing
+	// reachable from them is shared.
+	deep bool
+	// copy replaces what dst shares with src by copies; dst is
+	// addressable and already holds a shallow copy of src.
+	copy func(dst, src reflect.Value)
+}
+
+func pointerPlan(elem *plan, t reflect.Type) func(dst, src reflect.Value) {
+	return func(dst, src reflect.Value) {
+		if src.IsNil() {
+			return
 		}
-		p := reflect.New(v.Type().Elem())
-		p.Elem().Set(deep(v.Elem()))
-		return p
-	case reflect.Slice:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
+		p := reflect.New(t.Elem())
+		p.Elem().Set(src.Elem())
+		if elem.deep {
+			elem.copy(p.Elem(), src.Elem())
 		}
-		s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
-			s.Index(i).Set(deep(v.Index(i)))
-		}
-		return s
-	case reflect.Map:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
-		}
-		m := reflect.MakeMapWithSize(v.Type(), v.Len())
-		iter := v.MapRange()
-		for iter.Next() {
-			m.SetMapIndex(iter.Key(), deep(iter.Value()))
-		}
-		return m
-	case reflect.Struct:
-		// Start from a value copy so unexported state (time.Time) survives,
-		// then replace every exported field with its deep copy.
-		s := reflect.New(v.Type()).Elem()
-		s.Set(v)
-		for i := 0; i < v.NumField(); i++ {
-			if !s.Field(i).CanSet() {
-				continue
-			}
-			s.Field(i).Set(deep(v.Field(i)))
-		}
-		return s
-	case reflect.Interface:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
-		}
-		c := deep(v.Elem())
-		i := reflect.New(v.Type()).Elem()
-		i.Set(c)
-		return i
-	default:
-		return v
+		dst.Set(p)
 	}
+}
+
+func slicePlan(elem *plan, t reflect.Type) func(dst, src reflect.Value) {
+	return func(dst, src reflect.Value) {
+		if src.IsNil() {
+			return
+		}
+		s := reflect.MakeSlice(t, src.Len(), src.Len())
+		reflect.Copy(s, src)
+		if elem.deep {
+			for i := range src.Len() {
+				elem.copy(s.Index(i), src.Index(i))
+			}
+		}
+		dst.Set(s)
+	}
+}
+
+func mapPlan(elem *plan, t reflect.Type) func(dst, src reflect.Value) {
+	return func(dst, src reflect.Value) {
+		if src.IsNil() {
+			return
+		}
+		m := reflect.MakeMapWithSize(t, src.Len())
+		iter := src.MapRange()
+		for iter.Next() {
+			v := iter.Value()
+			if elem.deep {
+				c := reflect.New(t.Elem()).Elem()
+				c.Set(v)
+				elem.copy(c, v)
+				v = c
+			}
+			m.SetMapIndex(iter.Key(), v)
+		}
+		dst.Set(m)
+	}
+}
+
+// field is an exported struct field that needs more than a shallow copy.
+type field struct {
+	index int
+	plan  *plan
+}
+
+func structPlan(fields []field) func(dst, src reflect.Value) {
+	return func(dst, src reflect.Value) {
+		for _, f := range fields {
+			f.plan.copy(dst.Field(f.index), src.Field(f.index))
+		}
+	}
+}
+
+// interfacePlan copies what an interface holds, whose type is only known
+// at copy time.
+func interfacePlan(dst, src reflect.Value) {
+	if src.IsNil() {
+		return
+	}
+	held := src.Elem()
+	p := planOf(held.Type())
+	if !p.deep {
+		return
+	}
+	c := reflect.New(held.Type()).Elem()
+	c.Set(held)
+	p.copy(c, held)
+	dst.Set(c)
 }
