@@ -38,7 +38,9 @@ func (s *Store) ServiceARNs() []string {
 	return arns
 }
 
-// TaskSnapshot returns a copy of a task.
+// TaskSnapshot returns a copy of a task. Its Definition is shared with
+// the store, as in ServiceSnapshot (copying it was half the cost of each
+// step of a task): never change it.
 func (s *Store) TaskSnapshot(arn string) (Task, bool) {
 	unlock := s.lock()
 	defer unlock()
@@ -46,7 +48,7 @@ func (s *Store) TaskSnapshot(arn string) (Task, bool) {
 	if !ok {
 		return Task{}, false
 	}
-	return clone.Of(*t), true
+	return cloneSharingDefinition(t), true
 }
 
 // MutateTask applies fn to a task under the lock and bumps its version.
@@ -211,7 +213,8 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 func (s *Store) Account() string { return s.account }
 
 // cloneSharingDefinition copies a task but for its Definition, which the
-// copy shares (see ServiceSnapshot).
+// copy shares: it never changes once the task is launched, and the
+// reconciler and the metadata endpoint only read it.
 func cloneSharingDefinition(t *Task) Task {
 	shallow := *t
 	shallow.Definition = types.TaskDefinition{}
