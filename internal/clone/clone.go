@@ -9,11 +9,19 @@ import "reflect"
 // fields are copied by value (time.Time, the SDK's serde marker), and so
 // are arrays, strings, funcs and channels.
 func Of[T any](v T) T {
-	out := v
-	if p := planOf(reflect.TypeFor[T]()); p.deep {
-		p.copy(reflect.ValueOf(&out).Elem(), reflect.ValueOf(&v).Elem())
+	Unshare(&v)
+	return v
+}
+
+// Unshare replaces everything *p shares with what it was copied from by
+// copies, as Of does: after *p = *q, Unshare(p) makes *p a deep copy of *q.
+// It saves Of's copies of a large T for callers that copy into place.
+func Unshare[T any](p *T) {
+	if pl := planOf(reflect.TypeFor[T]()); pl.deep {
+		a := pl.sizes.arena()
+		pl.unshare(reflect.ValueOf(p).Elem(), a)
+		pl.sizes.remember(a)
 	}
-	return out
 }
 
 // A plan deep-copies values of one type. Plans are made once per type (see
@@ -24,59 +32,60 @@ type plan struct {
 	// deep is false for types a shallow copy copies fully: nothing
 	// reachable from them is shared.
 	deep bool
-	// copy replaces what dst shares with src by copies; dst is
-	// addressable and already holds a shallow copy of src.
-	copy func(dst, src reflect.Value)
+	// unshare replaces what v, addressable, shares by copies.
+	unshare func(v reflect.Value, a *arena)
+	// sizes are those of the arena of the last copy of the type.
+	sizes arenaSizes
 }
 
-func pointerPlan(elem *plan, t reflect.Type) func(dst, src reflect.Value) {
-	return func(dst, src reflect.Value) {
-		if src.IsNil() {
+func pointerPlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
+		if v.IsNil() {
 			return
 		}
 		p := reflect.New(t.Elem())
-		p.Elem().Set(src.Elem())
+		p.Elem().Set(v.Elem())
 		if elem.deep {
-			elem.copy(p.Elem(), src.Elem())
+			elem.unshare(p.Elem(), a)
 		}
-		dst.Set(p)
+		v.Set(p)
 	}
 }
 
-func slicePlan(elem *plan, t reflect.Type) func(dst, src reflect.Value) {
-	return func(dst, src reflect.Value) {
-		if src.IsNil() {
+func slicePlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
+		if v.IsNil() {
 			return
 		}
-		s := reflect.MakeSlice(t, src.Len(), src.Len())
-		reflect.Copy(s, src)
+		s := reflect.MakeSlice(t, v.Len(), v.Len())
+		reflect.Copy(s, v)
 		if elem.deep {
-			for i := range src.Len() {
-				elem.copy(s.Index(i), src.Index(i))
+			for i := range s.Len() {
+				elem.unshare(s.Index(i), a)
 			}
 		}
-		dst.Set(s)
+		v.Set(s)
 	}
 }
 
-func mapPlan(elem *plan, t reflect.Type) func(dst, src reflect.Value) {
-	return func(dst, src reflect.Value) {
-		if src.IsNil() {
+func mapPlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
+		if v.IsNil() {
 			return
 		}
-		m := reflect.MakeMapWithSize(t, src.Len())
-		iter := src.MapRange()
+		m := reflect.MakeMapWithSize(t, v.Len())
+		iter := v.MapRange()
 		for iter.Next() {
-			v := iter.Value()
+			e := iter.Value()
 			if elem.deep {
 				c := reflect.New(t.Elem()).Elem()
-				c.Set(v)
-				elem.copy(c, v)
-				v = c
+				c.Set(e)
+				elem.unshare(c, a)
+				e = c
 			}
-			m.SetMapIndex(iter.Key(), v)
+			m.SetMapIndex(iter.Key(), e)
 		}
-		dst.Set(m)
+		v.Set(m)
 	}
 }
 
@@ -86,27 +95,27 @@ type field struct {
 	plan  *plan
 }
 
-func structPlan(fields []field) func(dst, src reflect.Value) {
-	return func(dst, src reflect.Value) {
+func structPlan(fields []field) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
 		for _, f := range fields {
-			f.plan.copy(dst.Field(f.index), src.Field(f.index))
+			f.plan.unshare(v.Field(f.index), a)
 		}
 	}
 }
 
 // interfacePlan copies what an interface holds, whose type is only known
 // at copy time.
-func interfacePlan(dst, src reflect.Value) {
-	if src.IsNil() {
+func interfacePlan(v reflect.Value, a *arena) {
+	if v.IsNil() {
 		return
 	}
-	held := src.Elem()
+	held := v.Elem()
 	p := planOf(held.Type())
 	if !p.deep {
 		return
 	}
 	c := reflect.New(held.Type()).Elem()
 	c.Set(held)
-	p.copy(c, held)
-	dst.Set(c)
+	p.unshare(c, a)
+	v.Set(c)
 }

@@ -1,6 +1,7 @@
 package clone
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -114,4 +115,29 @@ func TestOfIsSafeForConcurrentFirstUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestUnshareMakesAShallowCopyDeep(t *testing.T) {
+	orig := types.Task{TaskArn: aws.String("arn"), Containers: []types.Container{{Name: aws.String("web")}}}
+	cp := orig
+	Unshare(&cp)
+	*cp.TaskArn = "changed"
+	*cp.Containers[0].Name = "changed"
+	if *orig.TaskArn != "arn" || *orig.Containers[0].Name != "web" {
+		t.Fatalf("the unshared copy still shares memory: %+v", orig)
+	}
+}
+
+func TestOfGivesEachPointerItsOwnValue(t *testing.T) {
+	var orig []types.KeyValuePair
+	for i := range 100 { // past the first blocks of copies
+		orig = append(orig, types.KeyValuePair{Name: aws.String("n"), Value: aws.String(fmt.Sprint(i))})
+	}
+	cp := Of(orig)
+	*cp[0].Name = "changed"
+	for i := range cp {
+		if i > 0 && *cp[i].Name != "n" || *cp[i].Value != fmt.Sprint(i) || *orig[i].Name != "n" {
+			t.Fatalf("pointer %d shares its value: %s=%s", i, *cp[i].Name, *cp[i].Value)
+		}
+	}
 }

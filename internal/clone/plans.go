@@ -41,13 +41,17 @@ func makePlan(t reflect.Type, made map[reflect.Type]*plan) *plan {
 	made[t] = p
 	switch t.Kind() {
 	case reflect.Pointer:
-		p.copy = pointerPlan(makePlan(t.Elem(), made), t)
+		if fn, ok := arenaPlans[t]; ok {
+			p.unshare = fn
+			break
+		}
+		p.unshare = pointerPlan(makePlan(t.Elem(), made), t)
 	case reflect.Slice:
-		p.copy = slicePlan(makePlan(t.Elem(), made), t)
+		p.unshare = slicePlan(makePlan(t.Elem(), made), t)
 	case reflect.Map:
-		p.copy = mapPlan(makePlan(t.Elem(), made), t)
+		p.unshare = mapPlan(makePlan(t.Elem(), made), t)
 	case reflect.Interface:
-		p.copy = interfacePlan
+		p.unshare = interfacePlan
 	case reflect.Struct:
 		var fields []field
 		for i := range t.NumField() {
@@ -59,7 +63,7 @@ func makePlan(t reflect.Type, made map[reflect.Type]*plan) *plan {
 			}
 		}
 		p.deep = len(fields) > 0
-		p.copy = structPlan(fields)
+		p.unshare = structPlan(fields)
 	default:
 		p.deep = false
 	}

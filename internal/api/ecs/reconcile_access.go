@@ -48,7 +48,9 @@ func (s *Store) TaskSnapshot(arn string) (Task, bool) {
 	if !ok {
 		return Task{}, false
 	}
-	return cloneSharingDefinition(t), true
+	var c Task
+	copySharingDefinition(&c, t)
+	return c, true
 }
 
 // MutateTask applies fn to a task under the lock and bumps its version.
@@ -96,7 +98,11 @@ func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, b
 		if deref(t.LastStatus) == "STOPPED" && (t.StoppedAt == nil || t.StoppedAt.Before(since)) {
 			continue
 		}
-		tasks = append(tasks, cloneSharingDefinition(t))
+		if tasks == nil {
+			tasks = make([]Task, 0, len(s.byService[arn]))
+		}
+		tasks = append(tasks, Task{})
+		copySharingDefinition(&tasks[len(tasks)-1], t)
 	}
 	sort.Slice(tasks, func(i, j int) bool { return deref(tasks[i].CreatedAt).Before(deref(tasks[j].CreatedAt)) })
 	return clone.Of(*svc), tasks, true
@@ -212,13 +218,13 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 // Account is the account ID in the store's ARNs.
 func (s *Store) Account() string { return s.account }
 
-// cloneSharingDefinition copies a task but for its Definition, which the
-// copy shares: it never changes once the task is launched, and the
-// reconciler and the metadata endpoint only read it.
-func cloneSharingDefinition(t *Task) Task {
-	shallow := *t
-	shallow.Definition = types.TaskDefinition{}
-	c := clone.Of(shallow)
-	c.Definition = t.Definition
-	return c
+// copySharingDefinition makes *dst a copy of *t but for its Definition,
+// which the copy shares: it never changes once the task is launched, and
+// the reconciler and the metadata endpoint only read it. The copy is made
+// in place, as snapshots of many tasks are.
+func copySharingDefinition(dst, t *Task) {
+	*dst = *t
+	dst.Definition = types.TaskDefinition{}
+	clone.Unshare(dst)
+	dst.Definition = t.Definition
 }
