@@ -54,7 +54,10 @@ func pointerPlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
 
 func slicePlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
 	return func(v reflect.Value, a *arena) {
-		if v.IsNil() {
+		if v.Cap() == 0 {
+			// nil, or empty with nothing behind it that an append could
+			// write to: nothing is shared (the SDK's types are full of
+			// empty lists).
 			return
 		}
 		s := reflect.MakeSlice(t, v.Len(), v.Len())

@@ -141,3 +141,18 @@ func TestOfGivesEachPointerItsOwnValue(t *testing.T) {
 		}
 	}
 }
+
+func TestOfCopiesEmptySlicesWithRoom(t *testing.T) {
+	orig := make([]string, 0, 4)
+	cp := Of(orig)
+	if cp == nil || len(cp) != 0 {
+		t.Fatalf("an empty list became %#v", cp)
+	}
+	cp = append(cp, "x")
+	if orig[:1][0] == "x" {
+		t.Fatal("an append to the copy wrote to the original's array")
+	}
+	if empty := Of([]string{}); empty == nil {
+		t.Fatal("an empty list became nil")
+	}
+}

@@ -85,7 +85,10 @@ func (s *Store) RequestStop(arn string, code types.TaskStopCode, reason string) 
 // not yet STOPPED, plus those that stopped after since (for failure counts).
 // The tasks' Definition is shared with the store, not copied: it never
 // changes once a task is launched, the scheduler only reads it, and
-// copying it made up most of the cost of a scheduler pass. Never change it.
+// copying it made up most of the cost of a scheduler pass. So are the
+// service's Events (up to 100, which the scheduler never reads): an event
+// never changes once added, addEvent puts the list in a new array. Never
+// change either.
 func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, bool) {
 	unlock := s.lock()
 	defer unlock()
@@ -105,7 +108,11 @@ func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, b
 		copySharingDefinition(&tasks[len(tasks)-1], t)
 	}
 	sort.Slice(tasks, func(i, j int) bool { return deref(tasks[i].CreatedAt).Before(deref(tasks[j].CreatedAt)) })
-	return clone.Of(*svc), tasks, true
+	c := *svc
+	c.Events = nil
+	clone.Unshare(&c)
+	c.Events = svc.Events
+	return c, tasks, true
 }
 
 // MutateService applies fn to a service under the lock.
@@ -134,6 +141,7 @@ func (s *Store) AddServiceEvent(arn, message string) {
 	}
 }
 
+// addEvent never changes the list's array in place: snapshots share it.
 func (s *Store) addEvent(svc *Service, message string) {
 	ev := types.ServiceEvent{Id: ptr(s.ids.UUID()), CreatedAt: s.timestamp(), Message: ptr(message)}
 	svc.Events = append([]types.ServiceEvent{ev}, svc.Events...)
