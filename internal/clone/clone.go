@@ -6,61 +6,119 @@ import "reflect"
 
 // Of returns a deep copy of v. Pointers, slices, maps and structs are copied
 // recursively; interface values holding them are copied too. Unexported
-// fields are copied by value (time.Time, the SDK's serde marker).
+// fields are copied by value (time.Time, the SDK's serde marker), and so
+// are arrays, strings, funcs and channels.
 func Of[T any](v T) T {
-	out := deep(reflect.ValueOf(&v).Elem())
-	return out.Interface().(T)
+	Unshare(&v)
+	return v
 }
 
-func deep(v reflect.Value) reflect.Value {
-	switch v.Kind() {
-	case reflect.Pointer:
+// Unshare replaces everything *p shares with what it was copied from by
+// copies, as Of does: after *p = *q, Unshare(p) makes *p a deep copy of *q.
+// It saves Of's copies of a large T for callers that copy into place.
+func Unshare[T any](p *T) {
+	if pl := planOf(reflect.TypeFor[T]()); pl.deep {
+		a := pl.sizes.arena()
+		pl.unshare(reflect.ValueOf(p).Elem(), a)
+		pl.sizes.remember(a)
+	}
+}
+
+// A plan deep-copies values of one type. Plans are made once per type (see
+// plans.go): walking a type's fields by reflection on every copy, and
+// building each struct aside before copying it into place, cost the
+// reconciler more than the copying itself.
+type plan struct {
+	// deep is false for types a shallow copy copies fully: nothing
+	// reachable from them is shared.
+	deep bool
+	// unshare replaces what v, addressable, shares by copies.
+	unshare func(v reflect.Value, a *arena)
+	// sizes are those of the arena of the last copy of the type.
+	sizes arenaSizes
+}
+
+func pointerPlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
 		if v.IsNil() {
-			return reflect.Zero(v.Type())
+			return
 		}
-		p := reflect.New(v.Type().Elem())
-		p.Elem().Set(deep(v.Elem()))
-		return p
-	case reflect.Slice:
+		p := reflect.New(t.Elem())
+		p.Elem().Set(v.Elem())
+		if elem.deep {
+			elem.unshare(p.Elem(), a)
+		}
+		v.Set(p)
+	}
+}
+
+func slicePlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
+		if v.Cap() == 0 {
+			// nil, or empty with nothing behind it that an append could
+			// write to: nothing is shared (the SDK's types are full of
+			// empty lists).
+			return
+		}
+		s := reflect.MakeSlice(t, v.Len(), v.Len())
+		reflect.Copy(s, v)
+		if elem.deep {
+			for i := range s.Len() {
+				elem.unshare(s.Index(i), a)
+			}
+		}
+		v.Set(s)
+	}
+}
+
+func mapPlan(elem *plan, t reflect.Type) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
 		if v.IsNil() {
-			return reflect.Zero(v.Type())
+			return
 		}
-		s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
-			s.Index(i).Set(deep(v.Index(i)))
-		}
-		return s
-	case reflect.Map:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
-		}
-		m := reflect.MakeMapWithSize(v.Type(), v.Len())
+		m := reflect.MakeMapWithSize(t, v.Len())
 		iter := v.MapRange()
 		for iter.Next() {
-			m.SetMapIndex(iter.Key(), deep(iter.Value()))
-		}
-		return m
-	case reflect.Struct:
-		// Start from a value copy so unexported state (time.Time) survives,
-		// then replace every exported field with its deep copy.
-		s := reflect.New(v.Type()).Elem()
-		s.Set(v)
-		for i := 0; i < v.NumField(); i++ {
-			if !s.Field(i).CanSet() {
-				continue
+			e := iter.Value()
+			if elem.deep {
+				c := reflect.New(t.Elem()).Elem()
+				c.Set(e)
+				elem.unshare(c, a)
+				e = c
 			}
-			s.Field(i).Set(deep(v.Field(i)))
+			m.SetMapIndex(iter.Key(), e)
 		}
-		return s
-	case reflect.Interface:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
-		}
-		c := deep(v.Elem())
-		i := reflect.New(v.Type()).Elem()
-		i.Set(c)
-		return i
-	default:
-		return v
+		v.Set(m)
 	}
+}
+
+// field is an exported struct field that needs more than a shallow copy.
+type field struct {
+	index int
+	plan  *plan
+}
+
+func structPlan(fields []field) func(v reflect.Value, a *arena) {
+	return func(v reflect.Value, a *arena) {
+		for _, f := range fields {
+			f.plan.unshare(v.Field(f.index), a)
+		}
+	}
+}
+
+// interfacePlan copies what an interface holds, whose type is only known
+// at copy time.
+func interfacePlan(v reflect.Value, a *arena) {
+	if v.IsNil() {
+		return
+	}
+	held := v.Elem()
+	p := planOf(held.Type())
+	if !p.deep {
+		return
+	}
+	c := reflect.New(held.Type()).Elem()
+	c.Set(held)
+	p.unshare(c, a)
+	v.Set(c)
 }

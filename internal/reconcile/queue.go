@@ -90,10 +90,14 @@ func (q *Queue) wake(key string) {
 	case st.running:
 		st.dirty = true
 	case !st.queued:
-		st.queued = true
-		q.ready = append(q.ready, key)
+		q.queue(key, st)
 		q.dispatch()
 	}
+}
+
+func (q *Queue) queue(key string, st *keyState) {
+	st.queued = true
+	q.ready = append(q.ready, key)
 }
 
 // EnqueueAfter wakes key after d, unless an earlier wake-up is pending.
@@ -143,23 +147,53 @@ func (q *Queue) state(key string) *keyState {
 // dispatch starts queued keys while slots are free; runs coming back from
 // a slow call go first. Called with q.mu held.
 func (q *Queue) dispatch() {
-	for len(q.ready) > 0 && q.busy < q.workers && q.waiting == 0 && !q.stopped() {
-		key := q.ready[0]
-		q.ready[0] = ""
-		q.ready = q.ready[1:]
-		st := q.keys[key]
-		st.queued, st.running = false, true
-		q.busy++
+	for key, ok := q.next(); ok; key, ok = q.next() {
 		q.wg.Add(1)
 		go q.run(key)
 	}
 }
 
+// next takes the next queued key if a slot is free for it. Called with
+// q.mu held.
+func (q *Queue) next() (string, bool) {
+	if len(q.ready) == 0 || q.busy >= q.workers || q.waiting > 0 || q.stopped() {
+		return "", false
+	}
+	key := q.ready[0]
+	q.ready[0] = ""
+	q.ready = q.ready[1:]
+	st := q.keys[key]
+	st.queued, st.running = false, true
+	q.busy++
+	return key, true
+}
+
+// run runs key, then the keys queued meanwhile while there are any: a
+// goroutine that goes on with the next key keeps the stack it grew, where
+// a new one per key grew its stack again on every run (a twentieth of the
+// reconciler's time with thousands of tasks).
 func (q *Queue) run(key string) {
 	defer q.wg.Done()
-	after := q.handle(context.WithValue(q.ctx, slotKey{}, q), key)
-	q.mu.Lock()
-	defer q.mu.Unlock()
+	for {
+		after := q.handle(context.WithValue(q.ctx, slotKey{}, q), key)
+		q.mu.Lock()
+		q.done(key, after)
+		var ok bool
+		if q.waiting > 0 {
+			q.slotFree.Signal()
+		} else if key, ok = q.next(); ok {
+			q.dispatch()
+		}
+		q.mu.Unlock()
+		if !ok {
+			return
+		}
+	}
+}
+
+// done ends a run of key and schedules its next one. Called with q.mu
+// held.
+func (q *Queue) done(key string, after time.Duration) {
 	q.busy--
 	st := q.keys[key]
 	st.running = false
@@ -173,13 +207,12 @@ func (q *Queue) run(key string) {
 	case q.stopped():
 	case st.dirty:
 		st.dirty = false
-		q.wake(key)
+		q.queue(key, st) // not dispatched: the run goes on with the next key
 	case after > 0:
 		q.wakeAfter(key, after)
 	case st.timer == nil:
 		delete(q.keys, key) // forget idle keys so the map does not grow
 	}
-	q.freed()
 }
 
 // freed hands a freed slot to a run waiting for one, else to the next key.

@@ -57,47 +57,6 @@ func fromU32(v uint32) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
-// allocate takes the lowest free usable address of a subnet.
-func (r *subnetRecord) allocate(owner string) (netip.Addr, bool) {
-	base := u32(r.cidr.Addr().As4())
-	for off := 4; off < blockSize(r.cidr)-1; off++ {
-		a := fromU32(base + uint32(off))
-		if _, taken := r.used[a]; !taken {
-			r.used[a] = owner
-			r.updateCount()
-			return a, true
-		}
-	}
-	return netip.Addr{}, false
-}
-
-// take claims a given address of a subnet.
-func (r *subnetRecord) take(a netip.Addr, owner string) error {
-	if !usable(r.cidr, a) {
-		return errInvalidParameterValue("Address %s does not fall within the subnet's address range", a)
-	}
-	if _, taken := r.used[a]; taken {
-		return errorf("InvalidIPAddress.InUse", "Address %s is in use.", a)
-	}
-	r.used[a] = owner
-	r.updateCount()
-	return nil
-}
-
-// releaseOwned gives back the addresses an owner (an interface) took.
-func (r *subnetRecord) releaseOwned(owner string) {
-	for a, o := range r.used {
-		if o == owner {
-			delete(r.used, a)
-		}
-	}
-	r.updateCount()
-}
-
-func (r *subnetRecord) updateCount() {
-	r.subnet.AvailableIpAddressCount = ptr(int32(blockSize(r.cidr) - reservedAddresses - len(r.used)))
-}
-
 // macAddress is a locally administered MAC derived from the interface ID,
 // so an interface keeps its MAC for its life.
 func macAddress(eniID string) string {

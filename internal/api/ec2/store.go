@@ -56,6 +56,7 @@ type subnetRecord struct {
 	subnet types.Subnet
 	cidr   netip.Prefix
 	used   map[netip.Addr]string // address → network interface ID
+	index  *addressIndex         // of used, made on first need (see subnetaddresses.go)
 }
 
 // newStore is a region as a new account has it: its default VPC.

@@ -38,7 +38,9 @@ func (s *Store) ServiceARNs() []string {
 	return arns
 }
 
-// TaskSnapshot returns a copy of a task.
+// TaskSnapshot returns a copy of a task. Its Definition is shared with
+// the store, as in ServiceSnapshot (copying it was half the cost of each
+// step of a task): never change it.
 func (s *Store) TaskSnapshot(arn string) (Task, bool) {
 	unlock := s.lock()
 	defer unlock()
@@ -46,7 +48,9 @@ func (s *Store) TaskSnapshot(arn string) (Task, bool) {
 	if !ok {
 		return Task{}, false
 	}
-	return clone.Of(*t), true
+	var c Task
+	copySharingDefinition(&c, t)
+	return c, true
 }
 
 // MutateTask applies fn to a task under the lock and bumps its version.
@@ -81,7 +85,10 @@ func (s *Store) RequestStop(arn string, code types.TaskStopCode, reason string) 
 // not yet STOPPED, plus those that stopped after since (for failure counts).
 // The tasks' Definition is shared with the store, not copied: it never
 // changes once a task is launched, the scheduler only reads it, and
-// copying it made up most of the cost of a scheduler pass. Never change it.
+// copying it made up most of the cost of a scheduler pass. So are the
+// service's Events (up to 100, which the scheduler never reads): an event
+// never changes once added, addEvent puts the list in a new array. Never
+// change either.
 func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, bool) {
 	unlock := s.lock()
 	defer unlock()
@@ -94,10 +101,18 @@ func (s *Store) ServiceSnapshot(arn string, since time.Time) (Service, []Task, b
 		if deref(t.LastStatus) == "STOPPED" && (t.StoppedAt == nil || t.StoppedAt.Before(since)) {
 			continue
 		}
-		tasks = append(tasks, cloneSharingDefinition(t))
+		if tasks == nil {
+			tasks = make([]Task, 0, len(s.byService[arn]))
+		}
+		tasks = append(tasks, Task{})
+		copySharingDefinition(&tasks[len(tasks)-1], t)
 	}
 	sort.Slice(tasks, func(i, j int) bool { return deref(tasks[i].CreatedAt).Before(deref(tasks[j].CreatedAt)) })
-	return clone.Of(*svc), tasks, true
+	c := *svc
+	c.Events = nil
+	clone.Unshare(&c)
+	c.Events = svc.Events
+	return c, tasks, true
 }
 
 // MutateService applies fn to a service under the lock.
@@ -126,6 +141,7 @@ func (s *Store) AddServiceEvent(arn, message string) {
 	}
 }
 
+// addEvent never changes the list's array in place: snapshots share it.
 func (s *Store) addEvent(svc *Service, message string) {
 	ev := types.ServiceEvent{Id: ptr(s.ids.UUID()), CreatedAt: s.timestamp(), Message: ptr(message)}
 	svc.Events = append([]types.ServiceEvent{ev}, svc.Events...)
@@ -210,12 +226,13 @@ func (s *Store) PruneStoppedTasks(cutoff time.Time) int {
 // Account is the account ID in the store's ARNs.
 func (s *Store) Account() string { return s.account }
 
-// cloneSharingDefinition copies a task but for its Definition, which the
-// copy shares (see ServiceSnapshot).
-func cloneSharingDefinition(t *Task) Task {
-	shallow := *t
-	shallow.Definition = types.TaskDefinition{}
-	c := clone.Of(shallow)
-	c.Definition = t.Definition
-	return c
+// copySharingDefinition makes *dst a copy of *t but for its Definition,
+// which the copy shares: it never changes once the task is launched, and
+// the reconciler and the metadata endpoint only read it. The copy is made
+// in place, as snapshots of many tasks are.
+func copySharingDefinition(dst, t *Task) {
+	*dst = *t
+	dst.Definition = types.TaskDefinition{}
+	clone.Unshare(dst)
+	dst.Definition = t.Definition
 }
