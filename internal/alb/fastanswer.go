@@ -176,8 +176,13 @@ func flushesEachWrite(h http.Header, length int64) bool {
 	if length < 0 {
 		return true
 	}
-	base, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	return base == "text/event-stream"
+	const sse = "text/event-stream"
+	ct := h.Get("Content-Type")
+	if len(ct) < len(sse) || !strings.EqualFold(ct[:len(sse)], sse) {
+		return false // spares parsing the common type
+	}
+	base, _, _ := mime.ParseMediaType(ct)
+	return base == sse
 }
 
 // copyBody copies the body after its first (sniffed) bytes; false if the

@@ -2,6 +2,7 @@ package alb
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -25,14 +26,21 @@ func (fc *fastConn) forward(req *fastRequest, lt *listenerTable, fa *forwardActi
 		return fc.writeALB(req, http.StatusServiceUnavailable)
 	}
 	defer t.release()
-	ctx, done := t.requestContext(l.ctx)
+	ctx, done := t.requestContext(fc.ctx)
 	defer done()
+	fc.watch.start()
+	keep := fc.exchange(ctx, req, lt, t)
+	fc.watch.stop()
+	return keep && !fc.watch.gone
+}
 
+// exchange proxies the request to t and writes the answer.
+func (fc *fastConn) exchange(ctx context.Context, req *fastRequest, lt *listenerTable, t *target) bool {
 	fc.lt = lt
 	resp, err := lt.transport.send(ctx, t.addr, inlineRequest(req.method), fc.writeReq, fc.got1xx)
 	if err != nil {
 		code := proxyErrorStatus(ctx, err)
-		l.s.log.Debug("proxy error", "target", t.addr, "status", code, "err", err)
+		fc.l.s.log.Debug("proxy error", "target", t.addr, "status", code, "err", err)
 		return fc.writeALB(req, code)
 	}
 	return fc.writeAnswer(req, resp)

@@ -232,11 +232,11 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	}
 }
 
-// The fast path does not watch an idle client connection while a request
-// runs (net/http's server reads ahead in the background for that), so a
-// client that half-closes right after pipelining is still answered there,
-// where net/http's path cancels the request (460); closing both ways is
-// seen when the answer is written.
+// The fast path watches the client only once a request has run for
+// watchDelay (net/http's server reads ahead in the background from the
+// start), so a client that half-closes right after sending a quick
+// request is still answered there, where net/http's path cancels the
+// request (460). TestClientLeavingCancelsTheRequest covers slow requests.
 
 // FuzzParseFastRequest: the parser never panics, and whatever it accepts
 // net/http reads the same way: method, target as forwarded, version, host,
@@ -294,4 +294,75 @@ func FuzzParseFastRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A client that leaves while its request runs cancels it on both paths:
+// the target sees its request end and the in-flight count goes back to 0.
+// A client that stays gets its answer, and a pipelined request sent
+// meanwhile is answered next.
+func TestClientLeavingCancelsTheRequest(t *testing.T) {
+	for _, opts := range []Options{{}, {netHTTPOnly: true}} {
+		t.Run(fmt.Sprintf("net/http only %v", opts.netHTTPOnly), func(t *testing.T) {
+			cancelled := make(chan bool, 4)
+			b := newBackend(t, "b", func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/slow" {
+					io.WriteString(w, "quick")
+					return
+				}
+				select {
+				case <-r.Context().Done():
+					cancelled <- true
+				case <-time.After(150 * time.Millisecond):
+					cancelled <- false
+					io.WriteString(w, "slow")
+				}
+			})
+			s := newServer(t, opts)
+			mustUpdate(t, s, oneLB(0, forward("tg"), TargetGroup{ARN: "tg", Targets: []Target{b.target()}}))
+			addr, _ := s.ListenerAddr("l-1")
+
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+			time.Sleep(100 * time.Millisecond)
+			c.Close()
+			select {
+			case got := <-cancelled:
+				if !got {
+					t.Fatal("the target's request ran to its end after the client left")
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("the target's request neither ended nor was cancelled")
+			}
+			eventually(t, 2*time.Second, "in flight back to 0", func() bool { return s.InFlight("tg", b.key) == 0 })
+
+			got, open := exchange(t, addr, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", false)
+			if !strings.HasSuffix(got, "slow") || !open || <-cancelled {
+				t.Fatalf("a client that waits got %q (open %v)", got, open)
+			}
+			c, err = net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+			time.Sleep(100 * time.Millisecond)
+			io.WriteString(c, "GET /quick HTTP/1.1\r\nHost: x\r\n\r\n")
+			br := bufio.NewReader(c)
+			for _, want := range []string{"slow", "quick"} {
+				_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				if string(body) != want {
+					t.Fatalf("got %q, want %q", body, want)
+				}
+			}
+			<-cancelled
+		})
+	}
 }

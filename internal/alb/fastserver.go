@@ -61,6 +61,9 @@ type fastConn struct {
 	got1xx    func(int, textproto.MIMEHeader) error
 	keys      []string // scratch for sorting answer headers
 	handedOff bool
+
+	ctx   context.Context // the parent of its requests' contexts: ends when the client goes away
+	watch *clientWatch
 }
 
 // acceptFast runs the listener's accept loop until ln is closed.
@@ -86,7 +89,10 @@ func (l *listener) acceptFast(ln net.Listener) {
 func (l *listener) serveFast(conn net.Conn) {
 	fc := &fastConn{l: l, conn: conn, bufs: fastBufs.Get().(*fastBuffers)}
 	fc.br, fc.bw = fc.bufs.r, fc.bufs.w
-	fc.br.Reset(conn)
+	ctx, cancel := context.WithCancel(l.ctx)
+	defer cancel()
+	fc.ctx, fc.watch = ctx, newClientWatch(fc, cancel)
+	fc.br.Reset(fc.watch)
 	fc.bw.Reset(conn)
 	fc.client = stripPort(conn.RemoteAddr().String())
 	fc.writeReq = fc.writeRequest
@@ -176,7 +182,7 @@ func (fc *fastConn) nextHead() (int, error) {
 func (fc *fastConn) handOver() {
 	buffered, _ := fc.br.Peek(fc.br.Buffered())
 	_ = fc.conn.SetReadDeadline(time.Time{})
-	c := &replayConn{Conn: fc.conn, replay: bytes.Clone(buffered)}
+	c := &replayConn{Conn: fc.conn, replay: append(bytes.Clone(buffered), fc.watch.pending()...)}
 	fc.l.fast.remove(fc)
 	fc.handedOff = true
 	fc.l.handoff.give(c)
