@@ -366,3 +366,52 @@ func TestClientLeavingCancelsTheRequest(t *testing.T) {
 		})
 	}
 }
+
+// On the fast path too a client connection idle for the load balancer's
+// idle timeout is closed, before its first request and between two, and
+// a changed timeout applies to the next idle spell.
+func TestFastPathIdleTimeout(t *testing.T) {
+	b := newBackend(t, "b", nil)
+	s := newServer(t, Options{})
+	snap := func(idle time.Duration) Snapshot {
+		return oneLB(idle, forward("tg"), TargetGroup{ARN: "tg", Targets: []Target{b.target()}})
+	}
+	mustUpdate(t, s, snap(time.Second))
+	addr, _ := s.ListenerAddr("l-1")
+	// openFor sends requests (none, or one) and reports how long the
+	// connection then stays open, idle (at most limit).
+	openFor := func(request bool, limit time.Duration) time.Duration {
+		t.Helper()
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		if request {
+			io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+		}
+		start := time.Now()
+		_ = c.SetReadDeadline(start.Add(limit))
+		if _, err := br.ReadByte(); err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				return limit
+			}
+		}
+		return time.Since(start)
+	}
+	for _, request := range []bool{false, true} {
+		if d := openFor(request, 5*time.Second); d < 800*time.Millisecond || d > 3*time.Second {
+			t.Fatalf("with a 1 s idle timeout (request sent: %v) the connection closed after %v", request, d)
+		}
+	}
+	mustUpdate(t, s, snap(3*time.Second))
+	if d := openFor(true, 6*time.Second); d < 2500*time.Millisecond || d > 5*time.Second {
+		t.Fatalf("after the idle timeout went to 3 s a connection closed after %v", d)
+	}
+}
