@@ -98,14 +98,23 @@ func proxyErrorStatus(ctx context.Context, err error) int {
 // newTraceID returns an X-Amzn-Trace-Id value: Root=1-<epoch hex>-<96 bits>.
 // It is formatted by hand: it is made for nearly every request.
 func newTraceID(now time.Time) string {
+	var b [traceIDLen]byte
+	return string(appendTraceID(b[:0], now))
+}
+
+const traceIDLen = len("Root=1-") + 8 + 1 + 24
+
+// appendTraceID appends a new X-Amzn-Trace-Id value to b.
+func appendTraceID(b []byte, now time.Time) []byte {
 	const prefix = "Root=1-"
-	var b [len(prefix) + 8 + 1 + 24]byte
-	n := copy(b[:], prefix)
-	n = putHex(b[:], n, uint64(uint32(now.Unix())), 8)
+	n := len(b)
+	b = append(b, make([]byte, traceIDLen)...)
+	n += copy(b[n:], prefix)
+	n = putHex(b, n, uint64(uint32(now.Unix())), 8)
 	b[n] = '-'
-	n = putHex(b[:], n+1, uint64(rand.Uint32()), 8)
-	putHex(b[:], n, rand.Uint64(), 16)
-	return string(b[:])
+	n = putHex(b, n+1, uint64(rand.Uint32()), 8)
+	putHex(b, n, rand.Uint64(), 16)
+	return b
 }
 
 // putHex writes the low digits*4 bits of v as lower-case hex at b[i:] and

@@ -48,6 +48,10 @@ type Options struct {
 	// CertificateLookup resolves a listener's certificate ARN (ACM, IAM
 	// server certificates). Nil: every listener serves Certificate.
 	CertificateLookup func(arn string) (*tls.Certificate, error)
+
+	// netHTTPOnly serves every plain-HTTP request on net/http's path,
+	// without the fast path (tests compare the two).
+	netHTTPOnly bool
 }
 
 // Server is the data plane of every emulated load balancer.
@@ -414,9 +418,15 @@ type listener struct {
 	port   int // the bound port (spec.port may be 0)
 	ln     net.Listener
 	srv    *http.Server
+	ctx    context.Context    // the parent of every request context
 	cancel context.CancelFunc // ends every request context, upgraded ones too
-	table  atomic.Pointer[listenerTable]
-	active atomic.Int64
+
+	// Plain HTTP: the fast path's connections, and the way to the server
+	// for those it hands over. Nil for HTTPS (and with netHTTPOnly).
+	fast    *fastConns
+	handoff *handoffListener
+	table   atomic.Pointer[listenerTable]
+	active  atomic.Int64
 }
 
 // listenerTable is the immutable routing table of a listener.
@@ -461,7 +471,7 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 		}
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	l := &listener{s: s, arn: arn, spec: spec, port: port, ln: ln, cancel: cancel}
+	l := &listener{s: s, arn: arn, spec: spec, port: port, ln: ln, ctx: ctx, cancel: cancel}
 	if spec.protocol == "HTTPS" {
 		l.ln = tls.NewListener(ln, &tls.Config{GetCertificate: l.getCertificate, MinVersion: tls.VersionTLS12})
 		ln = l.ln
@@ -472,6 +482,12 @@ func (s *Server) startListener(arn string, spec bindSpec, idle time.Duration) (*
 		ReadHeaderTimeout: idle,
 		ConnState:         newIdleConns(l.idle).track, // keep-alive idling, at the current timeout
 		ErrorLog:          s.errLog,
+	}
+	if spec.protocol == "HTTP" && !s.opts.netHTTPOnly {
+		l.fast, l.handoff = newFastConns(), newHandoffListener(ln.Addr())
+		tcp := ln
+		s.bg.Go(func() { l.acceptFast(tcp) })
+		ln = l.handoff
 	}
 	s.bg.Go(func() { _ = l.srv.Serve(ln) })
 	s.log.Debug("listener started", "listener", arn, "addr", ln.Addr().String())
@@ -526,6 +542,10 @@ func (s *Server) retire(l *listener) {
 // handlers to return.
 func (l *listener) shutdown(ctx context.Context) {
 	_ = l.ln.Close() // also when Serve has not started yet
+	if l.handoff != nil {
+		_ = l.handoff.Close()
+		l.fast.shutdown(ctx)
+	}
 	err := l.srv.Shutdown(ctx)
 	l.cancel()
 	if err != nil {

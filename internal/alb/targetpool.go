@@ -58,12 +58,24 @@ func (p *targetPool) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !handledInline(req) {
 		return p.full.RoundTrip(req)
 	}
+	var got1xx func(int, textproto.MIMEHeader) error
+	if trace := httptrace.ContextClientTrace(req.Context()); trace != nil {
+		got1xx = trace.Got1xxResponse
+	}
+	return p.send(req.Context(), req.URL.Host, req, req.Write, got1xx)
+}
+
+// send runs one inline exchange with host over a pooled keep-alive
+// connection: write puts the request on the wire (req only tells the
+// method to the answer's parser), the answer's head is read and 1xx
+// informational answers go to got1xx (nil: dropped).
+func (p *targetPool) send(ctx context.Context, host string, req *http.Request, write func(io.Writer) error, got1xx func(int, textproto.MIMEHeader) error) (*http.Response, error) {
 	for {
-		tc, reused, err := p.get(req.Context(), req.URL.Host)
+		tc, reused, err := p.get(ctx, host)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := p.exchange(tc, req)
+		resp, err := p.exchange(ctx, tc, req, write, got1xx)
 		if err == nil {
 			return resp, nil
 		}
@@ -71,7 +83,7 @@ func (p *targetPool) RoundTrip(req *http.Request) (*http.Response, error) {
 		// A reused connection the target closed while it sat idle fails
 		// before any answer; the request, safe to repeat, goes out on a
 		// fresh one (as Transport does).
-		if !reused || req.Context().Err() != nil || !errors.Is(err, errNoAnswer) {
+		if !reused || ctx.Err() != nil || !errors.Is(err, errNoAnswer) {
 			return nil, err
 		}
 	}
@@ -98,9 +110,9 @@ var errNoAnswer = errors.New("connection closed before any answer")
 // exchange writes req on tc and reads the answer's head. The connection is
 // closed if the request's context ends before the body is read; the body
 // gives the connection back to the pool at its end.
-func (p *targetPool) exchange(tc *targetConn, req *http.Request) (*http.Response, error) {
-	stop := context.AfterFunc(req.Context(), func() { tc.conn.Close() })
-	if err := req.Write(tc.bw); err != nil {
+func (p *targetPool) exchange(ctx context.Context, tc *targetConn, req *http.Request, write func(io.Writer) error, got1xx func(int, textproto.MIMEHeader) error) (*http.Response, error) {
+	stop := context.AfterFunc(ctx, func() { tc.conn.Close() })
+	if err := write(tc.bw); err != nil {
 		stop()
 		return nil, errors.Join(errNoAnswer, err)
 	}
@@ -112,7 +124,7 @@ func (p *targetPool) exchange(tc *targetConn, req *http.Request) (*http.Response
 		_ = tc.conn.SetReadDeadline(time.Now().Add(p.headerWait))
 	}
 	tc.lim.left = maxHeadBytes
-	resp, err := p.readHead(tc, req)
+	resp, err := p.readHead(tc, req, got1xx)
 	if err != nil {
 		stop()
 		return nil, err
@@ -129,10 +141,9 @@ func (p *targetPool) exchange(tc *targetConn, req *http.Request) (*http.Response
 }
 
 // readHead reads the answer's status and headers, passing 1xx
-// informational answers (103 Early Hints) on to the client as Transport
-// does, through the request's client trace.
-func (p *targetPool) readHead(tc *targetConn, req *http.Request) (*http.Response, error) {
-	trace := httptrace.ContextClientTrace(req.Context())
+// informational answers (103 Early Hints) on to got1xx as Transport does
+// to the request's client trace.
+func (p *targetPool) readHead(tc *targetConn, req *http.Request, got1xx func(int, textproto.MIMEHeader) error) (*http.Response, error) {
 	for n := 0; ; n++ {
 		if n == 0 {
 			if _, err := tc.br.Peek(1); err != nil && !isTimeout(err) {
@@ -151,8 +162,8 @@ func (p *targetPool) readHead(tc *targetConn, req *http.Request) (*http.Response
 		if n >= max1xxResponses {
 			return nil, errors.New("net/http: too many 1xx informational responses")
 		}
-		if trace != nil && trace.Got1xxResponse != nil {
-			if err := trace.Got1xxResponse(resp.StatusCode, textproto.MIMEHeader(resp.Header)); err != nil {
+		if got1xx != nil {
+			if err := got1xx(resp.StatusCode, textproto.MIMEHeader(resp.Header)); err != nil {
 				return nil, err
 			}
 		}
